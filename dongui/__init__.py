@@ -1,0 +1,99 @@
+"""Dongui (동의): a bilingual learning platform that schools run to teach consent."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import ROOT, load_config
+
+
+def create_app(test_config=None) -> Flask:
+    """Build the app: settings, extensions, content, blueprints, errors and commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    load_config(app, test_config)
+    init_extensions(app)
+    init_content(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_cli(app)
+    check_no_demo_data_in_production(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    _tune_sqlite(app, db)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _tune_sqlite(app: Flask, db) -> None:
+    """WAL, a busy timeout and foreign keys on every SQLite connection."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    import sqlalchemy as sa
+
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def init_content(app: Flask) -> None:
+    from .content import init_content as load
+
+    load(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .help.routes import bp as help_bp
+    from .learn.routes import bp as learn_bp
+    from .teach.routes import bp as teach_bp
+
+    for blueprint in (auth_bp, help_bp, learn_bp, teach_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from .auth.sessions import init_sessions
+    from .templating import init_templating
+    from .web import register_error_handlers
+
+    init_sessions(app)
+    init_templating(app)
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)
+
+
+def check_no_demo_data_in_production(app: Flask) -> None:
+    from .config import is_production
+    from .demo import refuse_demo_data_in_production
+
+    if is_production(app.config):
+        refuse_demo_data_in_production(app)

@@ -1,0 +1,143 @@
+"""Settings from the environment, with safe defaults; a test mapping overrides them."""
+
+import os
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from .clock import system_now
+from .errors import ConfigurationError
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+PLACEHOLDER_KEYS = {"change-me", "changeme", "secret", "dev", "development", "dongui"}
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def settings_from_environment(instance_path: Path) -> dict:
+    """Read every setting Dongui knows from the environment."""
+    env = os.environ.get
+    production = env("DONGUI_ENV", "development").strip().lower() == "production"
+    return {
+        "DONGUI_ENV": "production" if production else "development",
+        "SECRET_KEY": env("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'dongui.db'}",
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        "QUICK_EXIT_URL": env("QUICK_EXIT_URL", "https://www.weather.go.kr/"),
+        "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
+        "LESSONS_DIR": env("LESSONS_DIR", str(ROOT / "lessons")),
+        "QUIZZES_DIR": env("QUIZZES_DIR", str(ROOT / "quizzes")),
+        "HELP_DIR": env("HELP_DIR", str(ROOT / "help")),
+        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "1" if production else "0") == "1",
+        "LOGIN_LIMIT_PER_USERNAME": env("LOGIN_LIMIT_PER_USERNAME", "10 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "150 per minute"),
+    }
+
+
+FIXED_SETTINGS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "dongui_session",
+    "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+    "SESSION_IDLE_MINUTES": 30,
+    "LAST_SEEN_INTERVAL_MINUTES": 5,
+    "CLOCK": system_now,
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "WTF_CSRF_TIME_LIMIT": None,  # the session's idle limit already bounds a form's life
+    "BABEL_DEFAULT_LOCALE": "ko",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Seoul",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+    "LANGUAGES": ("ko", "en"),
+}
+
+
+def load_config(app, test_config=None):
+    """Fill app.config: fixed settings, the environment, then the test mapping."""
+    app.config.from_mapping(FIXED_SETTINGS)
+    app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config["SECRET_KEY"] is None and not is_production(app.config):
+        app.config["SECRET_KEY"] = read_instance_secret_key(Path(app.instance_path))
+    check_settings(app.config)
+
+
+def read_instance_secret_key(instance_path: Path) -> str | None:
+    path = instance_path / SECRET_KEY_FILE
+    if not path.exists():
+        return None
+    return path.read_text().strip() or None
+
+
+def ensure_instance_secret_key(instance_path: Path) -> bool:
+    """Create instance/secret_key once (the setup step). Return True if it was created."""
+    path = instance_path / SECRET_KEY_FILE
+    if path.exists() and path.read_text().strip():
+        return False
+    instance_path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return True
+
+
+def is_production(config) -> bool:
+    return config.get("DONGUI_ENV") == "production"
+
+
+def check_settings(config):
+    """Refuse to run with a missing key, or with unsafe settings in production."""
+    key = config.get("SECRET_KEY")
+    if not key:
+        raise ConfigurationError(
+            "No SECRET_KEY: set it in the environment, or run `make setup` "
+            "(python -m dongui.setup) to create instance/secret_key."
+        )
+    if not is_production(config):
+        return
+    if not os.environ.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "DONGUI_ENV=production needs SECRET_KEY from the environment "
+            "(a generated instance/secret_key is for trying Dongui out only)."
+        )
+    if len(key) < MIN_SECRET_KEY_LENGTH or key.strip().lower() in PLACEHOLDER_KEYS:
+        raise ConfigurationError(
+            f"DONGUI_ENV=production needs a real SECRET_KEY of at least "
+            f"{MIN_SECRET_KEY_LENGTH} random characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    if database_in_temporary_folder(config["SQLALCHEMY_DATABASE_URI"]):
+        raise ConfigurationError(
+            "DONGUI_ENV=production refuses a database in a temporary folder or in memory: "
+            "set DATABASE_URL to PostgreSQL or a lasting SQLite path."
+        )
+
+
+TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def database_in_temporary_folder(uri: str) -> bool:
+    if not uri.startswith("sqlite"):
+        return False
+    path = uri.split(":///", 1)[1] if ":///" in uri else ""
+    if path in ("", ":memory:") or "mode=memory" in uri:
+        return True
+    resolved = os.path.realpath(path)
+    folders = {os.path.realpath(tempfile.gettempdir()), *map(os.path.realpath, TEMPORARY_FOLDERS)}
+    return any(resolved == f or resolved.startswith(f + os.sep) for f in folders)

@@ -1,0 +1,67 @@
+"""Small validators that collect ContentErrors instead of stopping at the first."""
+
+import datetime as dt
+
+from ..errors import ContentError
+from .yamlsrc import LineDict
+
+LOCALES = ("ko", "en")
+
+
+class Problems:
+    """Collects every problem found in one load, so a report lists them all."""
+
+    def __init__(self):
+        self.errors: list[ContentError] = []
+
+    def add(self, path, line, message):
+        self.errors.append(ContentError(path, line, message))
+
+    def check_keys(self, mapping: LineDict, path, required, optional=()) -> bool:
+        ok = True
+        for key in required:
+            if key not in mapping:
+                self.add(path, mapping.line, f"missing key `{key}`")
+                ok = False
+        for key in mapping:
+            if key not in required and key not in optional:
+                self.add(path, mapping.line_of(key), f"unknown key `{key}`")
+                ok = False
+        return ok
+
+    def localized(self, mapping: LineDict, key, path):
+        """A {ko: ..., en: ...} pair of non-empty strings, or None after noting the problem."""
+        value = mapping.get(key)
+        line = mapping.line_of(key)
+        if not isinstance(value, dict):
+            self.add(path, line, f"`{key}` must be a mapping with `ko` and `en` text")
+            return None
+        if set(value) != set(LOCALES) or not all(
+            isinstance(value[loc], str) and value[loc].strip() for loc in LOCALES
+        ):
+            self.add(path, line, f"`{key}` must have exactly `ko` and `en`, each non-empty text")
+            return None
+        return {loc: value[loc].strip() for loc in LOCALES}
+
+    def text(self, mapping: LineDict, key, path, required=True):
+        value = mapping.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, mapping.line_of(key), f"`{key}` must be non-empty text (quote numbers)")
+            return None
+        return value.strip()
+
+    def boolean(self, mapping: LineDict, key, path):
+        value = mapping.get(key, False)
+        if not isinstance(value, bool):
+            self.add(path, mapping.line_of(key), f"`{key}` must be true or false")
+            return False
+        return value
+
+    def date(self, mapping: LineDict, key, path):
+        value = mapping.get(key)
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            self.add(path, mapping.line_of(key), f"`{key}` must be a date like 2026-11-25")
+            return None
+        return value

@@ -1,0 +1,35 @@
+"""Public help and privacy pages, and the health check."""
+
+from flask import Blueprint, render_template
+
+from ..content import get_catalog
+from ..i18n import current_locale
+from .contacts import school_contacts, school_for_help
+
+bp = Blueprint("help", __name__)
+
+
+@bp.get("/help")
+def help_page():
+    """Where to get help: the school's contacts first, then every support line."""
+    catalog = get_catalog()
+    return render_template(
+        "help/help.html",
+        page=catalog.help.page("help", current_locale()),
+        channels=catalog.help.channels,
+        contacts=school_contacts(school_for_help()),
+    )
+
+
+@bp.get("/privacy")
+def privacy():
+    """What Dongui stores about a student, who sees it, and for how long."""
+    return render_template(
+        "help/privacy.html", page=get_catalog().help.page("privacy", current_locale())
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for load balancers; touches no database."""
+    return {"status": "ok"}

@@ -1,0 +1,46 @@
+"""Language and time zone: which locale a request gets (DESIGN.md, "Language")."""
+
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+
+
+def choose_locale(user, cookie: str | None, accept_languages, languages) -> str:
+    """Signed in: the user's choice, the cookie, the school default. Signed out: the cookie,
+    Accept-Language, then Korean."""
+    if user is not None:
+        for candidate in (user.locale, cookie, user.school.default_locale):
+            if candidate in languages:
+                return candidate
+        return languages[0]
+    if cookie in languages:
+        return cookie
+    return accept_languages.best_match(languages) or languages[0]
+
+
+def select_locale() -> str:
+    user = current_user if current_user and current_user.is_authenticated else None
+    return choose_locale(
+        user, request.cookies.get(LANG_COOKIE), request.accept_languages,
+        current_app.config["LANGUAGES"],
+    )
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.school.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def current_locale() -> str:
+    return str(get_locale())
+
+
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+
+
+def language_names() -> dict:
+    """Each language named in itself, as a switch should show it."""
+    return LANGUAGE_NAMES

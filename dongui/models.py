@@ -1,0 +1,147 @@
+"""The data model (DESIGN.md, "Data model"): schools, people and classes."""
+
+import enum
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .clock import utcnow
+from .extensions import db
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime that reads back the same on SQLite and PostgreSQL.
+
+    SQLite has no time zones, so values are stored as naive UTC there and made aware on
+    the way out; naive values are refused on the way in so local times never sneak in.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs a timezone-aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Role(enum.StrEnum):
+    STUDENT = "student"
+    TEACHER = "teacher"
+    ADMIN = "admin"
+
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{2,64}$")
+
+
+def normalize_username(raw: str) -> str:
+    """Trim, fold width and case: the one form a username is stored and compared in."""
+    return unicodedata.normalize("NFKC", raw or "").strip().lower()
+
+
+def is_valid_username(username: str) -> bool:
+    return bool(USERNAME_PATTERN.match(username))
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    default_locale: Mapped[str] = mapped_column(sa.String(8), default="ko")
+    allow_self_signup: Mapped[bool] = mapped_column(default=False)
+    # The school's own lines, shown first on the help page: [{"name", "phone", "note"}].
+    help_contacts: Mapped[list] = mapped_column(sa.JSON, default=list)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School] = relationship(lazy="joined", innerjoin=True)
+
+    def get_id(self) -> str:
+        # The session holds id and session_version, so bumping the version ends
+        # every other session of this user (DESIGN.md, "Security").
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.TEACHER, Role.ADMIN)
+
+
+class Classroom(db.Model):
+    __tablename__ = "classrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    year: Mapped[int]
+    join_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School] = relationship()
+
+
+class ClassTeacher(db.Model):
+    __tablename__ = "class_teachers"
+
+    classroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    teacher_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Enrollment(db.Model):
+    __tablename__ = "enrollments"
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int | None]  # 번호: the student's number in the class
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

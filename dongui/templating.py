@@ -1,0 +1,50 @@
+"""What every template can use: locale, language switch, quick exit, help panel, formats."""
+
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, format_number
+from flask_babel import lazy_gettext as _l
+
+from .content import get_catalog
+from .help.contacts import school_contacts, school_for_help
+from .i18n import current_locale, language_names
+from .models import Role
+
+ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
+
+
+def inject_layout_values() -> dict:
+    return {
+        "current_locale": current_locale(),
+        "language_names": language_names(),
+        "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+        "compact_channels": get_catalog().help.compact_channels,
+        "current_path": current_path(),
+        "layout_school_contacts": layout_school_contacts,
+    }
+
+
+def layout_school_contacts() -> list[dict]:
+    """Called by the layout (not on error pages, which must not touch the database)."""
+    return school_contacts(school_for_help())
+
+
+def current_path() -> str:
+    path = request.full_path if request.query_string else request.path
+    return path
+
+
+def localized(value: dict | None) -> str:
+    """Pick the current language's text from a {ko: ..., en: ...} pair."""
+    if not value:
+        return ""
+    return value.get(current_locale()) or next(iter(value.values()))
+
+
+def init_templating(app) -> None:
+    app.context_processor(inject_layout_values)
+    app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.globals["role_label"] = ROLE_LABELS.get
+    app.jinja_env.policies["ext.i18n.trimmed"] = True

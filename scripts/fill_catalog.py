@@ -1,0 +1,33 @@
+"""Fill translations/ko/LC_MESSAGES/messages.po from a {msgid: msgstr} mapping in a .py file.
+
+Used when adding many strings at once: `python scripts/fill_catalog.py strings.py`. Only
+empty entries are filled; existing translations are left as they are.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+PO = Path(__file__).resolve().parent.parent / "translations/ko/LC_MESSAGES/messages.po"
+
+
+def main(mapping_file: str) -> int:
+    mapping = runpy.run_path(mapping_file)["KO"]
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="ko")
+    filled = 0
+    for message in catalog:
+        if message.id and not message.string and message.id in mapping:
+            message.string = mapping[message.id]
+            message.flags.discard("fuzzy")
+            filled += 1
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False)
+    print(f"filled {filled} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
