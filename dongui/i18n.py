@@ -17,7 +17,17 @@ def choose_locale(user, cookie: str | None, accept_languages, languages) -> str:
         return languages[0]
     if cookie in languages:
         return cookie
-    return accept_languages.best_match(languages) or languages[0]
+    return preferred_language(accept_languages, languages) or languages[0]
+
+
+def preferred_language(accept_languages, languages) -> str | None:
+    """The first supported language in the browser's order, matching on the primary tag
+    (so "en-US,ko;q=0.5" is English, which Werkzeug's best_match would make Korean)."""
+    for value, quality in accept_languages:
+        primary = value.replace("_", "-").split("-")[0].lower()
+        if quality > 0 and primary in languages:
+            return primary
+    return None
 
 
 def select_locale() -> str:

@@ -58,8 +58,12 @@ def load_yaml(text: str, path, first_line: int = 1):
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + first_line if mark else first_line
         problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context_mark", None)
+        if context is not None and "end of stream" in problem:
+            # An unclosed quote or bracket: point at where it was opened, not the file's end.
+            mark, problem = context, f"{exc.context}: {problem}"
+        line = mark.line + first_line if mark else first_line
         raise ContentError(path, line, f"YAML error: {problem}") from exc
     if first_line != 1:
         _shift_lines(data, first_line - 1)

@@ -1,0 +1,136 @@
+"""Flask commands: school create, users create-admin / reset-password, demo seed."""
+
+import pytest
+from werkzeug.security import check_password_hash
+
+from dongui.extensions import db
+from dongui.models import ClassTeacher, Classroom, Enrollment, Role, School, User
+from tests.conftest import login
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
+def test_school_create(app, runner):
+    result = runner.invoke(args=["school", "create", "한빛중학교", "--slug", "hanbit",
+                                 "--timezone", "Asia/Seoul", "--locale", "ko"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        school = db.session.execute(db.select(School)).scalar_one()
+        assert (school.name, school.slug, school.timezone, school.default_locale) == (
+            "한빛중학교", "hanbit", "Asia/Seoul", "ko")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--slug", "Bad Slug"], "Slug"),
+    (["--slug", "ok-slug", "--timezone", "Mars/Base"], "Unknown time zone"),
+])
+def test_school_create_rejects_bad_input(app, runner, args, message):
+    result = runner.invoke(args=["school", "create", "X", *args])
+    assert result.exit_code == 1 and message in result.output
+    assert count(app, School) == 0
+
+
+def test_school_slug_must_be_unique(app, runner):
+    runner.invoke(args=["school", "create", "A", "--slug", "same"])
+    result = runner.invoke(args=["school", "create", "B", "--slug", "same"])
+    assert result.exit_code == 1 and "already exists" in result.output
+
+
+def test_create_admin_with_generated_password(app, runner, client):
+    runner.invoke(args=["school", "create", "A", "--slug", "ab"])
+    result = runner.invoke(args=["users", "create-admin", "Principal", "--school", "ab"])
+    assert result.exit_code == 0, result.output
+    password = result.output.strip().rsplit(" ", 1)[1]
+    with app.app_context():
+        admin = db.session.execute(db.select(User)).scalar_one()
+        assert admin.username == "principal" and admin.role == Role.ADMIN
+        assert admin.must_change_password and check_password_hash(admin.password_hash, password)
+    assert login(client, "principal", password).headers["Location"] == "/password"
+
+
+def test_create_admin_with_given_password(app, runner, client):
+    runner.invoke(args=["school", "create", "A", "--slug", "ab"])
+    result = runner.invoke(args=["users", "create-admin", "boss", "--school", "ab",
+                                 "--password", "a fine password"])
+    assert result.exit_code == 0 and "One-time" not in result.output
+    assert login(client, "boss", "a fine password").headers["Location"] == "/admin"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["boss", "--school", "nowhere"], "No school"),
+    (["김 교장", "--school", "ab"], "Cannot create"),
+])
+def test_create_admin_rejects_bad_input(app, runner, args, message):
+    runner.invoke(args=["school", "create", "A", "--slug", "ab"])
+    result = runner.invoke(args=["users", "create-admin", *args])
+    assert result.exit_code == 1 and message in result.output
+    assert count(app, User) == 0
+
+
+def test_reset_password_prints_a_one_time_password_and_ends_sessions(app, runner, make_user):
+    make_user(username="pupil")
+    old_browser = app.test_client()
+    login(old_browser, "pupil")
+    result = runner.invoke(args=["users", "reset-password", "PUPIL"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split(": ", 1)[1].split()[0]
+    assert old_browser.get("/learn").status_code == 302
+    assert login(app.test_client(), "pupil", password).headers["Location"] == "/password"
+
+
+def test_reset_password_for_unknown_user(runner):
+    result = runner.invoke(args=["users", "reset-password", "nobody"])
+    assert result.exit_code == 1 and "No user" in result.output
+
+
+def test_demo_seed_builds_the_demo_school(app, runner, client):
+    result = runner.invoke(args=["demo", "seed", "--password", "try-it-out"])
+    assert result.exit_code == 0, result.output
+    assert "demo data" in result.output and "demo-teacher" in result.output
+    assert count(app, School) == 1 and count(app, Classroom) == 2 and count(app, ClassTeacher) == 2
+    assert count(app, Enrollment) == 30
+    with app.app_context():
+        students = db.session.execute(
+            db.select(User).filter_by(role=Role.STUDENT).order_by(User.username)).scalars().all()
+        assert [s.username for s in students][:2] == ["demo-student01", "demo-student02"]
+        assert students[-1].username == "demo-student30"
+        assert all("\uac00" <= s.display_name[0] <= "\ud7a3" for s in students)  # Korean names
+        numbers = db.session.execute(db.select(Enrollment.number).order_by(Enrollment.id)).scalars().all()
+        assert numbers[:15] == list(range(1, 16))
+    for username, landing in (("demo-admin", "/admin"), ("demo-teacher", "/teach"),
+                              ("demo-teacher2", "/teach"), ("demo-student17", "/learn")):
+        browser = app.test_client()
+        assert login(browser, username, "try-it-out").headers["Location"] == landing
+        assert browser.get(landing).status_code == 200
+
+
+def test_demo_seed_is_idempotent(app, runner):
+    runner.invoke(args=["demo", "seed"])
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0 and "already there" in result.output
+    assert count(app, User) == 33
+
+
+def test_demo_seed_is_refused_in_production(app, runner):
+    app.config["DONGUI_ENV"] = "production"
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 1 and "not for production" in result.output
+    assert count(app, School) == 0
+
+
+def test_demo_pages_show_the_classes(app, runner, client):
+    runner.invoke(args=["demo", "seed"])
+    login(client, "demo-teacher", "dongui-demo")
+    page = client.get("/teach").get_data(as_text=True)
+    assert "2학년 3반" in page and "2학년 4반" not in page
+    login(app.test_client(), "demo-admin", "dongui-demo")
+    admin = app.test_client()
+    login(admin, "demo-admin", "dongui-demo")
+    report = admin.get("/admin").get_data(as_text=True)
+    assert "김선영 선생님" in report and "박준호 선생님" in report
+    student = app.test_client()
+    login(student, "demo-student16", "dongui-demo")
+    assert "2학년 4반" in student.get("/learn").get_data(as_text=True)

@@ -1,0 +1,77 @@
+"""Every GET route of the url map, as every role: headers, <html lang>, no traceback."""
+
+import re
+
+import pytest
+
+from dongui.models import Role
+from dongui.web import CONTENT_SECURITY_POLICY
+from tests.conftest import login
+
+EXPECTED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def get_routes_without_parameters(app):
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
+    with_params = [r.rule for r in rules if r.arguments]
+    # Routes with parameters arrive with later issues; the authorization walk covers them.
+    assert not with_params, f"add these routes to the walk: {with_params}"
+    return [r.rule for r in rules]
+
+
+def check_headers(response, path):
+    assert response.headers["Content-Security-Policy"] == EXPECTED_CSP, path
+    assert response.headers["X-Content-Type-Options"] == "nosniff", path
+    assert response.headers["Referrer-Policy"] == "no-referrer", path
+    assert response.headers["Cache-Control"] == "no-store", path
+
+
+def test_policy_is_exactly_the_designed_one():
+    assert CONTENT_SECURITY_POLICY == EXPECTED_CSP
+
+
+@pytest.mark.parametrize("role", [None, Role.STUDENT, Role.TEACHER, Role.ADMIN])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_get_route_has_headers_and_html_lang(app, client, make_user, role, lang):
+    if role is not None:
+        make_user(role=role, username="person")
+        login(client, "person")
+    client.set_cookie("lang", lang)
+    for path in get_routes_without_parameters(app):
+        response = client.get(path)
+        check_headers(response, path)
+        assert response.status_code in (200, 302, 403), path
+        if response.status_code != 302 and response.mimetype == "text/html":
+            body = response.get_data(as_text=True)
+            assert f'<html lang="{lang}">' in body, path
+            assert "Traceback" not in body
+            assert 'style="' not in body, path  # the CSP forbids inline styles
+            assert not re.search(r"<script(?![^>]*\bsrc=)", body), path  # no inline script
+
+
+def test_error_pages_and_redirects_carry_the_headers(client):
+    check_headers(client.get("/no-such-page"), "404")
+    check_headers(client.get("/teach"), "redirect")
+    check_headers(client.post("/lang", data={"lang": "xx"}), "400")
+
+
+def test_static_files_may_be_cached(client):
+    response = client.get("/static/css/dongui.css")
+    assert response.status_code == 200
+    assert response.headers.get("Cache-Control") != "no-store"
+    assert response.headers["Content-Security-Policy"] == EXPECTED_CSP
+    response.close()
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    for path in ("/", "/login", "/help", "/privacy"):
+        body = client.get(path).get_data(as_text=True)
+        for attr in re.findall(r'(?:src|href|action)="([^"]+)"', body):
+            if attr.startswith(("http://", "https://", "//")):
+                # Only links people choose to follow: help lines and the quick exit.
+                assert re.search(r'<a [^>]*href="' + re.escape(attr), body), attr
+        assert "@import" not in body and "url(" not in body
