@@ -3,7 +3,7 @@
 # `stop` stops it and removes its data. Needs root (it runs postgres as the postgres user).
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-PGDATA=${PGDATA:-$PWD/.pgdata}
+PGDATA=${PGDATA:-/tmp/dongui-pgdata-${PGPORT:-55432}}
 PGPORT=${PGPORT:-55432}
 
 case "${1:-}" in

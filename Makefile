@@ -1,0 +1,40 @@
+# Dongui: `make run` tries it out on SQLite with a demo school; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run setup test translations check clean
+
+run: setup
+	@echo "Dongui is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+setup: $(VENV)/.installed translations
+	$(BIN)/python -m dongui.secret
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d translations
+
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.installed
+	$(FLASK) translate check
+	$(FLASK) db check
+
+clean:
+	rm -rf $(VENV) .pytest_cache

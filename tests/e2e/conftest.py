@@ -1,0 +1,85 @@
+"""Real-browser tests: Playwright driving Debian's chromium against a live local server."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from dongui import create_app
+from dongui.auth.accounts import create_user
+from dongui.demo import seed_demo
+from dongui.extensions import db
+from dongui.models import Role
+from tests.conftest import base_config
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage", "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEMO_PASSWORD = "browser-demo"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app on a free 127.0.0.1 port, with the demo school; quick exit goes to /healthz."""
+    db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    app = create_app(base_config(f"sqlite:///{db_path}", PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"))
+    with app.app_context():
+        db.create_all()
+        school = seed_demo(DEMO_PASSWORD)
+        newcomer, _ = create_user(school, "e2e-newcomer", "새 학생", Role.STUDENT, DEMO_PASSWORD)
+        newcomer.must_change_password = True
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["QUICK_EXIT_URL"] = f"{base_url}/healthz"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-nanum): "
+                    "browser tests skipped; CI installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def viewport(request):
+    return request.param, PHONE if request.param == "phone" else DESKTOP
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
