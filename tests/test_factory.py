@@ -1,7 +1,6 @@
 """Settings: environment, test overrides, the secret key rules and production refusals."""
 
 import os
-import shutil
 import stat
 
 import pytest
@@ -18,12 +17,14 @@ GOOD_KEY = "k" * 16 + "-production-key-from-the-environment"
 
 
 @pytest.fixture
-def lasting_dir():
-    """A folder outside the temporary ones, as a production database would be."""
-    path = ROOT / "instance" / "pytest-lasting"
-    path.mkdir(parents=True, exist_ok=True)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+def lasting_dir(tmp_path, monkeypatch):
+    """A folder the temporary-folder rule treats as lasting, as a production disk would be.
+
+    (The checkout itself may live under /tmp, so the rule's folder list is swapped out.)
+    """
+    monkeypatch.setattr("dongui.config.TEMPORARY_FOLDERS", ("/nonexistent-temporary",))
+    monkeypatch.setattr("dongui.config.tempfile.gettempdir", lambda: "/nonexistent-temporary")
+    return tmp_path
 
 
 @pytest.fixture
@@ -151,5 +152,5 @@ def test_production_starts_with_safe_settings(production, lasting_dir):
 def test_temporary_folder_detection():
     assert database_in_temporary_folder("sqlite:////tmp/x.db")
     assert database_in_temporary_folder("sqlite:///file::memory:?mode=memory")
-    assert not database_in_temporary_folder(f"sqlite:///{ROOT / 'instance' / 'dongui.db'}")
+    assert not database_in_temporary_folder("sqlite:////srv/dongui/dongui.db")
     assert not database_in_temporary_folder("postgresql+psycopg://u@db/dongui")
