@@ -21,6 +21,7 @@ school_cli = AppGroup("school", help="Schools.")
 users_cli = AppGroup("users", help="Accounts.")
 translate_cli = AppGroup("translate", help="Translations (pybabel wrappers).")
 demo_cli = AppGroup("demo", help="The demo school for trying Dongui out.")
+content_cli = AppGroup("content", help="Lessons, quizzes and help content.")
 
 
 def fail(message: str):
@@ -139,6 +140,23 @@ def demo_seed(password):
     click.echo(sign_in_help(password))
 
 
+@content_cli.command("check")
+def content_check():
+    """Check lessons, quizzes and help; list every problem; fail on errors."""
+    report = current_app.extensions["dongui.content_report"]
+    for error in report.errors:
+        click.secho(f"error: {error}", fg="red")
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow")
+    for line in report.info:
+        click.echo(f"note: {line}")
+    summary = (f"{len(report.catalog.modules)} module(s), {len(report.errors)} error(s), "
+               f"{len(report.warnings)} warning(s).")
+    if report.errors:
+        fail(summary)
+    click.secho(summary, fg="green")
+
+
 def sign_in_help(password: str) -> str:
     return "\n".join([
         "Sign in at http://127.0.0.1:5000/login with:",
@@ -150,5 +168,5 @@ def sign_in_help(password: str) -> str:
 
 
 def register_commands(app) -> None:
-    for group in (school_cli, users_cli, translate_cli, demo_cli):
+    for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli):
         app.cli.add_command(group)

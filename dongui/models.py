@@ -145,3 +145,42 @@ class Enrollment(db.Model):
     )
     number: Mapped[int | None]  # 번호: the student's number in the class
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModuleProgress(db.Model):
+    """One row per user and module: what the dashboards read."""
+
+    __tablename__ = "module_progress"
+    __table_args__ = (sa.UniqueConstraint("user_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(sa.String(64), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_step: Mapped[int] = mapped_column(default=1)  # the furthest step reached (1-based)
+    lesson_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    best_score: Mapped[float | None]  # the best attempt's share of points, 0 to 1
+    attempts: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    @property
+    def is_completed(self) -> bool:
+        return self.lesson_done_at is not None and self.quiz_passed_at is not None
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (sa.Index("ix_quiz_attempts_user_module", "user_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(sa.String(64))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    score: Mapped[int]
+    max_score: Mapped[int]
+    passed: Mapped[bool]
+    answers: Mapped[dict] = mapped_column(sa.JSON)  # {question id: [choice ids]}
+    # A resubmitted form carries the same token, so it can never make a second attempt.
+    submit_token: Mapped[str] = mapped_column(sa.String(64), unique=True)

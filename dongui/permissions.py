@@ -28,3 +28,24 @@ student_or_staff_required = role_required(Role.STUDENT, Role.TEACHER, Role.ADMIN
 # Admins can also teach classes (DESIGN.md, "Data model").
 teacher_required = role_required(Role.TEACHER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
+
+
+def get_module_or_404(slug: str):
+    """A module the signed-in user may take; staff-only modules are invisible to students."""
+    from .content import get_catalog
+
+    module = get_catalog().module(slug)
+    if module is None or (not module.for_students and not current_user.is_staff):
+        abort(404)
+    return module
+
+
+def get_own_attempt_or_404(attempt_id: int, slug: str):
+    """One of the signed-in user's own quiz attempts; anyone else's answers 404."""
+    from .extensions import db
+    from .models import QuizAttempt
+
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or attempt.module_slug != slug:
+        abort(404)
+    return attempt

@@ -1,7 +1,7 @@
 """What every template can use: locale, language switch, quick exit, help panel, formats."""
 
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, format_number
+from flask_babel import format_date, format_datetime, format_number, format_percent
 from flask_babel import lazy_gettext as _l
 
 from .content import get_catalog
@@ -46,5 +46,6 @@ def init_templating(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["format_percent"] = format_percent
     app.jinja_env.globals["role_label"] = ROLE_LABELS.get
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -23,7 +23,9 @@ def _pybabel(*args: str) -> None:
 
 
 def extract(output: Path = POT_FILE) -> None:
+    # --ignore-dirs: the default also skips `_`-folders, and templates/_macros holds strings.
     _pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "--add-comments=Translators:",
+             "--ignore-dirs=.* node_modules",
              "--no-location", "--sort-output", "--project=Dongui",
              "--copyright-holder=Dongui contributors", "-o", str(output), ".")
 

@@ -1,6 +1,7 @@
 """Fixtures: an app per test on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL."""
 
 import os
+from pathlib import Path
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from dongui.teach.classes import create_classroom
 PASSWORD = "correct horse battery"
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-tests-0123456789"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+FIXTURE_CONTENT = Path(__file__).resolve().parent / "content" / "good"
 PG_SKIP_REASON = "TEST_DATABASE_URL is not set: the PostgreSQL runs are skipped (CI sets it)"
 
 
@@ -46,6 +48,10 @@ def base_config(database_url: str, **overrides) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "QUICK_EXIT_URL": "https://www.weather.go.kr/",
+        # A small, stable curriculum for tests; one test checks the shipped one.
+        "LESSONS_DIR": str(FIXTURE_CONTENT / "lessons"),
+        "QUIZZES_DIR": str(FIXTURE_CONTENT / "quizzes"),
+        "CONTENT_STRICT": True,
     }
     config.update(overrides)
     return config

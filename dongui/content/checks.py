@@ -13,9 +13,16 @@ class Problems:
 
     def __init__(self):
         self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
 
     def add(self, path, line, message):
         self.errors.append(ContentError(path, line, message))
+
+    def warn(self, path, line, message):
+        self.warnings.append(ContentError(path, line, message))
+
+    def count(self) -> int:
+        return len(self.errors)
 
     def check_keys(self, mapping: LineDict, path, required, optional=()) -> bool:
         ok = True
@@ -29,19 +36,47 @@ class Problems:
                 ok = False
         return ok
 
-    def localized(self, mapping: LineDict, key, path):
-        """A {ko: ..., en: ...} pair of non-empty strings, or None after noting the problem."""
+    def localized(self, mapping: LineDict, key, path, locales=LOCALES):
+        """A {ko: ..., en: ...} map of non-empty strings, or None after noting the problem."""
         value = mapping.get(key)
         line = mapping.line_of(key)
+        wanted = " and ".join(f"`{loc}`" for loc in locales)
         if not isinstance(value, dict):
-            self.add(path, line, f"`{key}` must be a mapping with `ko` and `en` text")
+            self.add(path, line, f"`{key}` must be a mapping with {wanted} text")
             return None
-        if set(value) != set(LOCALES) or not all(
-            isinstance(value[loc], str) and value[loc].strip() for loc in LOCALES
+        if set(value) != set(locales) or not all(
+            isinstance(value[loc], str) and value[loc].strip() for loc in locales
         ):
-            self.add(path, line, f"`{key}` must have exactly `ko` and `en`, each non-empty text")
+            self.add(path, line, f"`{key}` must have exactly {wanted}, each non-empty text")
             return None
-        return {loc: value[loc].strip() for loc in LOCALES}
+        return {loc: value[loc].strip() for loc in locales}
+
+    def integer(self, mapping: LineDict, key, path, minimum=None):
+        value = mapping.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or (
+            minimum is not None and value < minimum
+        ):
+            bound = f" of at least {minimum}" if minimum is not None else ""
+            self.add(path, mapping.line_of(key), f"`{key}` must be a whole number{bound}")
+            return None
+        return value
+
+    def choice(self, mapping: LineDict, key, path, allowed):
+        value = mapping.get(key)
+        if value not in allowed:
+            options = ", ".join(f"`{a}`" for a in allowed)
+            self.add(path, mapping.line_of(key), f"`{key}` must be one of {options}, not {value!r}")
+            return None
+        return value
+
+    def text_list(self, mapping: LineDict, key, path):
+        value = mapping.get(key)
+        if not isinstance(value, list) or not value or not all(
+            isinstance(item, str) and item.strip() for item in value
+        ):
+            self.add(path, mapping.line_of(key), f"`{key}` must be a non-empty list of texts")
+            return None
+        return tuple(item.strip() for item in value)
 
     def text(self, mapping: LineDict, key, path, required=True):
         value = mapping.get(key)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..errors import ContentError
 from .checks import LOCALES, Problems
@@ -164,3 +164,14 @@ def load_page(path: Path, problems: Problems) -> Page | None:
     if len(problems.errors) > before:
         return None
     return Page(title=title, intro=intro, body=render_markdown(body))
+
+
+def help_reference_html(channel: Channel, locale: str) -> str:
+    """What `[[help:<id>]]` becomes in a lesson: the channel's name, number and address."""
+    parts = [f"<strong>{escape(channel.name[locale])}</strong>"]
+    if channel.phone:
+        parts.append(f'<a href="tel:{channel.phone}">{channel.phone}</a>')
+    if channel.web:
+        shown = escape(channel.web.removeprefix("https://").rstrip("/"))
+        parts.append(f'<a href="{escape(channel.web)}">{shown}</a>')
+    return f'<span class="help-ref">{" ".join(parts)}</span>'

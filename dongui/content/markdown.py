@@ -1,5 +1,7 @@
 """The one Markdown renderer: Python-Markdown, then an nh3 allow-list. Run at load time."""
 
+import re
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -17,7 +19,7 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "div": {"class"},
     "p": {"class"},
-    "span": {"class"},
+    "span": {"class", "lang"},
     "h2": {"class", "id"},
     "h3": {"class", "id"},
     "li": {"class", "id"},
@@ -28,10 +30,30 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"https", "http", "tel", "mailto"}
 
 
-def render_markdown(text: str) -> Markup:
-    """Render trusted-author or teacher Markdown to sanitised HTML."""
-    html = md.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+HELP_REFERENCE = re.compile(r"\[\[help:([^\]\s]*)\]\]")
+
+
+FOOTNOTE_BACKLINK_TITLES = {"ko": "각주 %d에서 본문으로 돌아가기", "en": "Back to the text of footnote %d"}
+
+
+def render_markdown(text: str, help_reference=None, locale: str = "en") -> Markup:
+    """Render trusted-author or teacher Markdown to sanitised HTML.
+
+    `help_reference(channel_id)` returns the HTML that stands for `[[help:<id>]]`.
+    """
+    if help_reference is not None:
+        text = HELP_REFERENCE.sub(lambda m: help_reference(m.group(1)), text)
+    configs = {**EXTENSION_CONFIGS,
+               "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK_TITLES.get(locale, "%d")}}
+    html = md.markdown(text, extensions=EXTENSIONS, extension_configs=configs)
     return Markup(sanitize_html(html))
+
+
+def find_help_references(text: str):
+    """Yield (line number from 1, channel id) for each `[[help:<id>]]` in the text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in HELP_REFERENCE.finditer(line):
+            yield number, match.group(1)
 
 
 def sanitize_html(html: str) -> str:
