@@ -60,9 +60,10 @@ def load_yaml(text: str, path, first_line: int = 1):
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context_mark", None)
-        if context is not None and "end of stream" in problem:
-            # An unclosed quote or bracket: point at where it was opened, not the file's end.
-            mark, problem = context, f"{exc.context}: {problem}"
+        opened = str(getattr(exc, "context", "") or "")
+        if context is not None and ("flow" in opened or "quoted" in opened or "end of stream" in problem):
+            # An unclosed quote or bracket: point at where it was opened, not where YAML gave up.
+            mark, problem = context, f"{opened}: {problem}"
         line = mark.line + first_line if mark else first_line
         raise ContentError(path, line, f"YAML error: {problem}") from exc
     if first_line != 1:
