@@ -1,6 +1,6 @@
 """Response headers and error pages, the same for every blueprint."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -62,6 +62,9 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_server_error(error):
     db.session.rollback()
+    original = getattr(error, "original_exception", None) or error
+    current_app.logger.error("unhandled error on %s %s", request.method, request.path,
+                             exc_info=original)
     return render_error(500)
 
 

@@ -60,19 +60,20 @@ def finish_lesson(user_id: int, module: Module, step: int) -> ModuleProgress:
     return progress
 
 
-def find_attempt(token: str) -> QuizAttempt | None:
-    return db.session.execute(db.select(QuizAttempt).filter_by(submit_token=token)).scalar_one_or_none()
+def find_attempt(nonce: str) -> QuizAttempt | None:
+    return db.session.execute(db.select(QuizAttempt).filter_by(submit_token=nonce)).scalar_one_or_none()
 
 
-def record_attempt(user_id: int, module: Module, token: str, answers: dict,
+def record_attempt(user_id: int, module: Module, nonce: str, answers: dict,
                    result: Grade) -> QuizAttempt:
     """Store one attempt and fold it into the progress row (counters updated in SQL, so
-    concurrent submissions never lose one). The token's uniqueness stops a second attempt."""
+    concurrent submissions never lose one). The nonce of the form's signed token is stored
+    as `submit_token`; its uniqueness stops a second attempt from the same form."""
     now = utcnow()
     attempt = QuizAttempt(
         user_id=user_id, module_slug=module.slug, content_hash=module.content_hash,
         submitted_at=now, score=result.score, max_score=result.max_score, passed=result.passed,
-        answers={qid: sorted(choices) for qid, choices in answers.items()}, submit_token=token,
+        answers={qid: sorted(choices) for qid, choices in answers.items()}, submit_token=nonce,
     )
     db.session.add(attempt)
     progress = ensure_progress(user_id, module)

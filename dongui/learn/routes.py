@@ -113,7 +113,7 @@ def quiz(slug):
         answers, unanswered = parse_answers(module.quiz, request.form)
     except BadSubmission:
         abort(400)
-    existing = find_attempt(token)
+    existing = find_attempt(nonce)  # the nonce is what the attempt keeps of the token
     if existing is not None:  # a double click or a resent form: show the first result
         return redirect(url_for("learn.attempt", slug=slug, attempt_id=existing.id))
     if unanswered:
@@ -121,7 +121,7 @@ def quiz(slug):
         return render_quiz(module, token, nonce, answers, unanswered)
     result = grade(module.quiz, answers)
     attempt = commit_with_retry(
-        lambda: find_attempt(token) or record_attempt(current_user.id, module, token, answers, result))
+        lambda: find_attempt(nonce) or record_attempt(current_user.id, module, nonce, answers, result))
     return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt.id))
 
 
