@@ -32,7 +32,8 @@ translations: $(VENV)/.installed
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-check: $(VENV)/.installed
+check: $(VENV)/.installed translations
+	$(FLASK) content check
 	$(FLASK) translate check
 	$(FLASK) db check
 

@@ -20,6 +20,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PHONE_PATTERN = re.compile(r"^[0-9][0-9-]{1,19}$")
 JURISDICTION_PATTERN = re.compile(r"^[A-Z]{2}$")
 PAGES = {"help": "{locale}.md", "privacy": "privacy.{locale}.md"}
+HOME_JURISDICTION = "KR"  # listed first; the rest are marked as services outside Korea
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ class HelpContent:
     @property
     def compact_channels(self) -> tuple[Channel, ...]:
         return tuple(c for c in self.channels if c.compact)
+
+    @property
+    def home_channels(self) -> tuple[Channel, ...]:
+        return tuple(c for c in self.channels if c.jurisdiction == HOME_JURISDICTION)
+
+    @property
+    def international_channels(self) -> tuple[Channel, ...]:
+        return tuple(c for c in self.channels if c.jurisdiction != HOME_JURISDICTION)
 
     def page(self, name: str, locale: str) -> Page:
         return self.pages[(name, locale)]
@@ -167,11 +176,15 @@ def load_page(path: Path, problems: Problems) -> Page | None:
 
 
 def help_reference_html(channel: Channel, locale: str) -> str:
-    """What `[[help:<id>]]` becomes in a lesson: the channel's name, number and address."""
-    parts = [f"<strong>{escape(channel.name[locale])}</strong>"]
+    """What `[[help:<id>]]` becomes in a lesson: the channel's name, number and address.
+
+    Written as "Name (1388 · www.1388.go.kr)" so a Korean particle can follow the bracket.
+    """
+    ways = []
     if channel.phone:
-        parts.append(f'<a href="tel:{channel.phone}">{channel.phone}</a>')
+        ways.append(f'<a href="tel:{channel.phone}">{channel.phone}</a>')
     if channel.web:
         shown = escape(channel.web.removeprefix("https://").rstrip("/"))
-        parts.append(f'<a href="{escape(channel.web)}">{shown}</a>')
-    return f'<span class="help-ref">{" ".join(parts)}</span>'
+        ways.append(f'<a href="{escape(channel.web)}">{shown}</a>')
+    return (f'<span class="help-ref"><strong>{escape(channel.name[locale])}</strong> '
+            f'({" · ".join(ways)})</span>')

@@ -16,7 +16,8 @@ def help_page():
     return render_template(
         "help/help.html",
         page=catalog.help.page("help", current_locale()),
-        channels=catalog.help.channels,
+        channels=catalog.help.home_channels,
+        international=catalog.help.international_channels,
         contacts=school_contacts(school_for_help()),
     )
 

@@ -1,0 +1,74 @@
+"""The shipped curriculum: ten modules in both languages, and its house rules."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dongui.config import ROOT
+from dongui.content import load_catalog
+from dongui.content.markdown import HELP_REFERENCE
+
+MODULES = ["start-safely", "consent-basics", "digital-consent", "understanding-deepfakes",
+           "weight-of-harm", "the-law", "upstander", "if-it-happens", "respect-and-equality",
+           "teacher-guide"]
+# A phone number (02-735-8994, 1588-1234, 112 …) or a web address in running text.
+PHONE = re.compile(r"(?<![\d.,:-])(?:\d{2,4}-\d{3,4}-\d{4}|1\d{2,3}(?:-\d{4})?)(?![\d.,%-])")
+WEB = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:go\.kr|or\.kr|co\.kr|kr|org|com|net|uk)\b", re.I)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return load_catalog({"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(ROOT / "lessons"),
+                         "QUIZZES_DIR": str(ROOT / "quizzes")})
+
+
+def test_all_ten_modules_load_in_both_languages_without_warnings(report):
+    assert report.errors == () and report.warnings == (), [str(p) for p in report.errors + report.warnings]
+    assert [m.slug for m in report.catalog.modules] == MODULES
+    for module in report.catalog.modules:
+        assert module.locales == ("ko", "en"), module.slug
+        for text in module.texts.values():
+            assert text.teacher_notes is not None, (module.slug, text.locale)
+
+
+def test_student_modules_follow_the_course_shape(report):
+    for module in report.catalog.modules:
+        if module.slug == "teacher-guide":
+            assert module.audience == "teachers" and not module.quiz.graded
+            continue
+        assert module.audience == "students", module.slug
+        if module.slug == "start-safely":
+            assert not module.quiz.graded and module.minutes <= 20
+            continue
+        assert 4 <= module.step_count <= 7, module.slug
+        assert 20 <= module.minutes <= 40, module.slug
+        assert module.quiz.graded and 6 <= len(module.quiz.questions) <= 10, module.slug
+
+
+def test_the_law_module_states_its_date_and_sources(report):
+    law = report.catalog.module("the-law")
+    assert law.legal and law.legal["jurisdiction"] == "KR" and law.sources
+    assert any("lawyer" in line for line in report.info)
+
+
+def text_files():
+    for folder in sorted((ROOT / "lessons").iterdir()):
+        if folder.is_dir() and folder.name[0] not in "._":
+            yield from sorted(folder.glob("*.md"))
+    yield from sorted((ROOT / "quizzes").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", list(text_files()), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_phone_number_or_support_address_outside_help_references(path: Path):
+    """A number lives only in help/channels.yaml; lessons use [[help:<id>]] (sources are in meta.yaml)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = HELP_REFERENCE.sub("", line)
+        assert not PHONE.search(line), f"{path}:{number}: phone number {PHONE.search(line).group()!r}"
+        assert not WEB.search(line), f"{path}:{number}: web address {WEB.search(line).group()!r}"
+
+
+def test_the_rule_catches_numbers_and_addresses():
+    assert PHONE.search("전화 1366으로") and PHONE.search("call 02-735-8994") and PHONE.search("112에")
+    assert WEB.search("see d4u.stop.or.kr") and WEB.search("https://x.example")
+    assert not PHONE.search("682명 (2024년), 80.3%") and not PHONE.search("제14조의2")
