@@ -52,12 +52,14 @@ def settings_from_environment(instance_path: Path) -> dict:
 
 
 def running_content_check(argv=None) -> bool:
-    """`flask content check` must start with broken content, so it can report every problem."""
+    """`flask content check` must start with broken content, so it can report every problem
+    (and `flask translate`, which has nothing to do with lessons, should not stop on them)."""
     argv = sys.argv if argv is None else argv
     if not argv:
         return False
     program = Path(argv[0])  # `flask ...` or `python -m flask ...` (.../flask/__main__.py)
-    return "flask" in (program.name, program.parent.name) and "content" in argv[1:]
+    commands = {"content", "translate"}
+    return "flask" in (program.name, program.parent.name) and bool(commands & set(argv[1:]))
 
 
 FIXED_SETTINGS = {

@@ -12,8 +12,10 @@ from dongui.content.markdown import HELP_REFERENCE
 MODULES = ["start-safely", "consent-basics", "digital-consent", "understanding-deepfakes",
            "weight-of-harm", "the-law", "upstander", "if-it-happens", "respect-and-equality",
            "teacher-guide"]
-# A phone number (02-735-8994, 1588-1234, 112 …) or a web address in running text.
-PHONE = re.compile(r"(?<![\d.,:-])(?:\d{2,4}-\d{3,4}-\d{4}|1\d{2,3}(?:-\d{4})?)(?![\d.,%-])")
+# A phone number in running text: any dashed number (02-735-8994, 1588-1234) or a Korean
+# short line (112, 117, 119, 109, 1366, 1388, 1377, 132, 182 …), or a web address.
+SHORT_LINES = "112|117|119|109|1366|1388|1377|1393|132|182|1332"
+PHONE = re.compile(rf"(?<![\d.,])(?:\d{{2,4}}-\d{{3,4}}-\d{{4}}|(?:{SHORT_LINES}))(?![\d.,%])")
 WEB = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:go\.kr|or\.kr|co\.kr|kr|org|com|net|uk)\b", re.I)
 
 
@@ -72,3 +74,4 @@ def test_the_rule_catches_numbers_and_addresses():
     assert PHONE.search("전화 1366으로") and PHONE.search("call 02-735-8994") and PHONE.search("112에")
     assert WEB.search("see d4u.stop.or.kr") and WEB.search("https://x.example")
     assert not PHONE.search("682명 (2024년), 80.3%") and not PHONE.search("제14조의2")
+    assert not PHONE.search("1,202건, 104명, 1999년") and not PHONE.search("10,305명")
