@@ -281,3 +281,10 @@ def test_signed_out_learn_pages_redirect_to_login(client):
     for path in ("/learn/sample", "/learn/sample/1", "/learn/sample/quiz"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+
+
+def test_sources_are_listed_as_text_not_links(client, student):
+    for path in ("/learn/sample/end",):
+        page = client.get(path).get_data(as_text=True)
+        assert "A source" in page and "https://example.org/source" in page
+        assert 'href="https://example.org/source"' not in page
