@@ -109,6 +109,7 @@ RULES = [
     ("unknown question type", quiz, "type: multiple", "type: essay", "type: essay", "`type` must be one of"),
     ("pass mark out of range", quiz, "pass_mark: 0.6", "pass_mark: 60", "pass_mark", "`pass_mark` must be a number above 0"),
     ("practice quiz with pass mark", quiz, "pass_mark: 0.6", "pass_mark: 0.6\ngraded: false", "pass_mark", "has no `pass_mark`"),
+    ("help reference in quiz feedback", quiz, 'feedback: {ko: "틀린 이유", en: "Why it is wrong"}', 'feedback: {ko: "틀린 이유 [[help:d4u]]", en: "Why it is wrong"}', "[[help:d4u]]", "is plain text"),
     ("quiz language missing", quiz, 'prompt: {ko: "첫 질문", en: "First question"}', 'prompt: {ko: "첫 질문"}', "첫 질문", "must have exactly `ko` and `en`"),
 ]
 

@@ -77,6 +77,7 @@ def read_question(entry, path, locales, problems: Problems, list_line) -> Questi
     question_id = read_id(entry, path, problems)
     kind = problems.choice(entry, "type", path, QUESTION_TYPES) if "type" in entry else None
     prompt = problems.localized(entry, "prompt", path, locales) if "prompt" in entry else None
+    check_plain_text(entry, "prompt", prompt, path, problems)
     choices = read_choices(entry, path, locales, problems)
     if problems.count() > before:
         return None
@@ -84,6 +85,13 @@ def read_question(entry, path, locales, problems: Problems, list_line) -> Questi
     if problems.count() > before:
         return None
     return Question(id=question_id, type=kind, prompt=prompt, choices=choices)
+
+
+def check_plain_text(mapping: LineDict, key, value, path, problems: Problems) -> None:
+    """Quiz text is shown as plain text, so a `[[help:…]]` there would show as typed."""
+    if value and any("[[help:" in text for text in value.values()):
+        problems.add(path, mapping.line_of(key),
+                     f"`{key}` is plain text: name the service instead of using [[help:…]]")
 
 
 def read_id(entry: LineDict, path, problems: Problems) -> str | None:
@@ -112,6 +120,8 @@ def read_choices(entry: LineDict, path, locales, problems: Problems) -> tuple[Ch
         text = problems.localized(item, "text", path, locales) if "text" in item else None
         feedback = problems.localized(item, "feedback", path, locales) if "feedback" in item else None
         correct = problems.boolean(item, "correct", path)
+        check_plain_text(item, "text", text, path, problems)
+        check_plain_text(item, "feedback", feedback, path, problems)
         if choice_id in seen:
             problems.add(path, item.line_of("id"), f"duplicate choice id `{choice_id}` in this question")
         seen.add(choice_id)
