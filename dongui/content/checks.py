@@ -3,7 +3,7 @@
 import datetime as dt
 
 from ..errors import ContentError
-from .yamlsrc import LineDict
+from .yamlsrc import LineDict, load_yaml
 
 LOCALES = ("ko", "en")
 
@@ -23,6 +23,26 @@ class Problems:
 
     def count(self) -> int:
         return len(self.errors)
+
+    def read_mapping(self, path, what: str) -> LineDict | None:
+        """Read a YAML file that must be a mapping; note a missing file or a YAML error."""
+        try:
+            data = load_yaml(path.read_text(encoding="utf-8"), path)
+        except FileNotFoundError:
+            self.add(path, 0, "file not found")
+            return None
+        except ContentError as error:
+            self.errors.append(error)
+            return None
+        if not isinstance(data, LineDict):
+            self.add(path, 1, f"{what} must be a mapping of keys to values")
+            return None
+        return data
+
+    def check_schema_version(self, mapping: LineDict, path, expected: int) -> None:
+        if "schema_version" in mapping and mapping["schema_version"] != expected:
+            self.add(path, mapping.line_of("schema_version"),
+                     f"unknown schema_version {mapping['schema_version']!r} (expected {expected})")
 
     def check_keys(self, mapping: LineDict, path, required, optional=()) -> bool:
         ok = True

@@ -11,7 +11,7 @@ from ..errors import ContentError
 from .checks import LOCALES, Problems
 from .frontmatter import split_front_matter
 from .markdown import render_markdown
-from .yamlsrc import LineDict, LineList, load_yaml
+from .yamlsrc import LineDict, LineList
 
 SCHEMA_VERSION = 1
 CHANNEL_REQUIRED = ("id", "name", "purpose", "jurisdiction", "source", "checked")
@@ -85,22 +85,12 @@ def load_help(help_dir, problems: Problems) -> HelpContent:
 
 
 def load_channels(path: Path, problems: Problems) -> tuple[Channel, ...]:
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"), path)
-    except FileNotFoundError:
-        problems.add(path, 0, "file not found")
+    data = problems.read_mapping(path, "channels.yaml")
+    if data is None or not problems.check_keys(data, path, ("schema_version", "channels")):
         return ()
-    except ContentError as error:
-        problems.errors.append(error)
-        return ()
-    if not isinstance(data, LineDict):
-        problems.add(path, 1, "the file must be a mapping with `schema_version` and `channels`")
-        return ()
-    if not problems.check_keys(data, path, ("schema_version", "channels")):
-        return ()
-    if data["schema_version"] != SCHEMA_VERSION:
-        problems.add(path, data.line_of("schema_version"),
-                     f"unknown schema_version {data['schema_version']!r} (expected {SCHEMA_VERSION})")
+    before = problems.count()
+    problems.check_schema_version(data, path, SCHEMA_VERSION)
+    if problems.count() > before:
         return ()
     entries = data["channels"]
     if not isinstance(entries, LineList) or not entries:

@@ -10,7 +10,7 @@ from .frontmatter import split_front_matter
 from .help import HelpContent, help_reference_html
 from .markdown import find_help_references, render_markdown
 from .schema import AGES, AUDIENCES, OPTIONAL_STEP_CLASS, LessonText, Source, Step
-from .yamlsrc import LineDict, LineList, load_yaml
+from .yamlsrc import LineDict
 
 SCHEMA_VERSION = 1
 META_REQUIRED = ("schema_version", "order", "minutes", "audience", "age")
@@ -22,22 +22,12 @@ STEP_HEADING = re.compile(r"^## (?!#)(.*?)\s*(?:\{:\s*([^}]*)\})?\s*$")
 
 def read_meta(folder: Path, problems: Problems) -> LineDict | None:
     path = folder / "meta.yaml"
-    try:
-        meta = load_yaml(path.read_text(encoding="utf-8"), path)
-    except FileNotFoundError:
-        problems.add(path, 0, "file not found: every lesson folder needs a meta.yaml")
-        return None
-    except ContentError as error:
-        problems.errors.append(error)
-        return None
-    if not isinstance(meta, LineDict):
-        problems.add(path, 1, "meta.yaml must be a mapping of keys to values")
+    meta = problems.read_mapping(path, "meta.yaml")
+    if meta is None:
         return None
     before = problems.count()
     problems.check_keys(meta, path, META_REQUIRED, META_OPTIONAL)
-    if "schema_version" in meta and meta["schema_version"] != SCHEMA_VERSION:
-        problems.add(path, meta.line_of("schema_version"),
-                     f"unknown schema_version {meta['schema_version']!r} (expected {SCHEMA_VERSION})")
+    problems.check_schema_version(meta, path, SCHEMA_VERSION)
     if "order" in meta:
         problems.integer(meta, "order", path, minimum=0)
     if "minutes" in meta:

@@ -3,10 +3,9 @@
 import re
 from pathlib import Path
 
-from ..errors import ContentError
 from .checks import Problems
 from .schema import QUESTION_TYPES, Choice, Question, Quiz
-from .yamlsrc import LineDict, LineList, load_yaml
+from .yamlsrc import LineDict, LineList
 
 SCHEMA_VERSION = 1
 DEFAULT_PASS_MARK = 0.7
@@ -15,19 +14,12 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 def read_quiz(path: Path, locales: tuple[str, ...], problems: Problems) -> Quiz | None:
     """Parse and check a quiz whose texts must be in exactly `locales` (the lesson's)."""
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"), path)
-    except ContentError as error:
-        problems.errors.append(error)
-        return None
-    if not isinstance(data, LineDict):
-        problems.add(path, 1, "a quiz file must be a mapping with `schema_version` and `questions`")
+    data = problems.read_mapping(path, "a quiz file")
+    if data is None:
         return None
     before = problems.count()
     problems.check_keys(data, path, ("schema_version", "questions"), ("pass_mark", "graded"))
-    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
-        problems.add(path, data.line_of("schema_version"),
-                     f"unknown schema_version {data['schema_version']!r} (expected {SCHEMA_VERSION})")
+    problems.check_schema_version(data, path, SCHEMA_VERSION)
     graded = problems.boolean(data, "graded", path) if "graded" in data else True
     pass_mark = read_pass_mark(data, graded, path, problems)
     questions = read_questions(data, path, locales, problems)

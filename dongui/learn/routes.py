@@ -26,6 +26,11 @@ def visible_modules():
     return catalog.modules if current_user.is_staff else catalog.student_modules()
 
 
+def check_step_exists(module, step: int) -> None:
+    if not 1 <= step <= module.step_count:
+        abort(404)
+
+
 @bp.get("")
 @student_or_staff_required
 def index():
@@ -56,8 +61,7 @@ def module(slug):
 def step(slug, step):
     """One lesson step (read-only: moving on is a POST)."""
     module = get_module_or_404(slug)
-    if not 1 <= step <= module.step_count:
-        abort(404)
+    check_step_exists(module, step)
     text, fallback = module.text(current_locale())
     return render_template("learn/step.html", module=module, text=text, fallback=fallback,
                            step=text.steps[step - 1], can_finish=step >= module.last_required_step)
@@ -68,8 +72,7 @@ def step(slug, step):
 def step_done(slug, step):
     """Next, "skip this step" (recorded the same way) or Finish."""
     module = get_module_or_404(slug)
-    if not 1 <= step <= module.step_count:
-        abort(404)
+    check_step_exists(module, step)
     if request.form.get("action") == "finish":
         try:
             commit_with_retry(lambda: finish_lesson(current_user.id, module, step))
