@@ -6,14 +6,13 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup test translations check clean
+.PHONY: run setup secret test translations check clean
 
 run: setup
 	@echo "Dongui is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-setup: $(VENV)/.installed translations
-	$(BIN)/python -m dongui.secret
+setup: $(VENV)/.installed translations secret
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
@@ -32,7 +31,10 @@ translations: $(VENV)/.installed
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-check: $(VENV)/.installed translations
+secret: $(VENV)/.installed
+	$(BIN)/python -m dongui.secret
+
+check: $(VENV)/.installed translations secret
 	$(FLASK) content check
 	$(FLASK) translate check
 	$(FLASK) db check

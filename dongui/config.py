@@ -120,7 +120,7 @@ def check_settings(config):
     if not key:
         raise ConfigurationError(
             "No SECRET_KEY: set it in the environment, or run `make setup` "
-            "(python -m dongui.setup) to create instance/secret_key."
+            "(python -m dongui.secret) to create instance/secret_key."
         )
     if not is_production(config):
         return
