@@ -37,7 +37,11 @@ secret: $(VENV)/.installed
 check: $(VENV)/.installed translations secret
 	$(FLASK) content check
 	$(FLASK) translate check
-	$(FLASK) db check
+	@# the migrations must build exactly the models' schema (on a scratch database)
+	rm -f instance/migration-check.db
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/migration-check.db $(FLASK) db upgrade
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/migration-check.db $(FLASK) db check
+	rm -f instance/migration-check.db
 
 clean:
 	rm -rf $(VENV) .pytest_cache
