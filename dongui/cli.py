@@ -22,6 +22,7 @@ users_cli = AppGroup("users", help="Accounts.")
 translate_cli = AppGroup("translate", help="Translations (pybabel wrappers).")
 demo_cli = AppGroup("demo", help="The demo school for trying Dongui out.")
 content_cli = AppGroup("content", help="Lessons, quizzes and help content.")
+roster_cli = AppGroup("roster", help="Class lists.")
 
 
 def fail(message: str):
@@ -157,6 +158,41 @@ def content_check():
     click.secho(summary, fg="green")
 
 
+@roster_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--class-id", "class_id", type=int, required=True)
+@click.option("--dry-run", is_flag=True, help="Check the file and print the preview; write nothing.")
+def roster_import(path, class_id, dry_run):
+    """Import a class list (.xlsx or CSV) exactly as the web import does."""
+    from flask_babel import force_locale
+
+    from .models import Classroom
+    from .teach.roster import apply_import, build_preview
+    from .teach.roster_messages import describe
+
+    classroom = db.session.get(Classroom, class_id)
+    if classroom is None:
+        fail(f"No class with id {class_id}.")
+    with open(path, "rb") as handle:
+        preview = build_preview(path, handle.read(), classroom)
+    with force_locale(classroom.school.default_locale):
+        for problem in preview.problems:
+            where = f"{path}:{problem.line}" if problem.line else path
+            click.echo(f"{where}: {describe(problem.code, problem.params)}")
+    if preview.problems:
+        fail(f"{len(preview.problems)} problem(s); nothing was imported.")
+    summary = (f"{preview.count('create')} new, {preview.count('enroll')} to enroll, "
+               f"{preview.count('already')} already in {classroom.name}.")
+    if dry_run:
+        click.secho(f"Dry run: {summary}", fg="green")
+        return
+    result = apply_import(preview, classroom, None)
+    db.session.commit()
+    click.secho(f"Imported: {summary}", fg="green")
+    for user, password in result.created:
+        click.echo(f"{user.username}\t{password}\t{user.display_name}")
+
+
 def sign_in_help(password: str) -> str:
     return "\n".join([
         "Sign in at http://127.0.0.1:5000/login with:",
@@ -168,5 +204,5 @@ def sign_in_help(password: str) -> str:
 
 
 def register_commands(app) -> None:
-    for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli):
+    for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli, roster_cli):
         app.cli.add_command(group)

@@ -40,6 +40,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "QUICK_EXIT_URL": env("QUICK_EXIT_URL", "https://www.weather.go.kr/"),
         "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
+        # Random one-time passwords (about 49 bits) need less work per guess than a chosen
+        # password; they are replaced at first sign-in. Keeps a 500-student import fast.
+        "ONE_TIME_PASSWORD_HASH_METHOD": env("ONE_TIME_PASSWORD_HASH_METHOD", "scrypt:2048:8:1"),
         "LESSONS_DIR": env("LESSONS_DIR", str(ROOT / "lessons")),
         "QUIZZES_DIR": env("QUIZZES_DIR", str(ROOT / "quizzes")),
         "HELP_DIR": env("HELP_DIR", str(ROOT / "help")),

@@ -3,7 +3,7 @@
 import enum
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -184,3 +184,54 @@ class QuizAttempt(db.Model):
     answers: Mapped[dict] = mapped_column(sa.JSON)  # {question id: [choice ids]}
     # A resubmitted form carries the same token, so it can never make a second attempt.
     submit_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class Assignment(db.Model):
+    """A module a class must do, in the teacher's order, with an optional due date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
+    )
+    module_slug: Mapped[str] = mapped_column(sa.String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)  # a date in the school's time zone
+    assigned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Excusal(db.Model):
+    """A student excused from one module in one class (e.g. on the counsellor's advice)."""
+
+    __tablename__ = "excusals"
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "student_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
+    )
+    student_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(sa.String(64))
+    excused_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(db.Model):
+    """Who did what to whom: imports, resets, moves, exports, deletions, excusals.
+
+    Holds ids only, never names or passwords, so erasing a person leaves no trace of them.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    target_type: Mapped[str] = mapped_column(sa.String(40))
+    target_id: Mapped[int | None]
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # counts and ids only
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

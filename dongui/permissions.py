@@ -49,3 +49,34 @@ def get_own_attempt_or_404(attempt_id: int, slug: str):
     if attempt is None or attempt.user_id != current_user.id or attempt.module_slug != slug:
         abort(404)
     return attempt
+
+
+def get_classroom_or_404(class_id: int):
+    """A class the signed-in user teaches; any other id answers 404."""
+    from .extensions import db
+    from .models import ClassTeacher, Classroom
+
+    classroom = db.session.execute(
+        db.select(Classroom)
+        .join(ClassTeacher, ClassTeacher.classroom_id == Classroom.id)
+        .where(Classroom.id == class_id, ClassTeacher.teacher_id == current_user.id,
+               Classroom.school_id == current_user.school_id)
+    ).scalar_one_or_none()
+    if classroom is None:
+        abort(404)
+    return classroom
+
+
+def get_student_in_classroom_or_404(classroom, student_id: int):
+    """A student enrolled in `classroom`; anyone else answers 404."""
+    from .extensions import db
+    from .models import Enrollment, Role, User
+
+    student = db.session.execute(
+        db.select(User).join(Enrollment, Enrollment.student_id == User.id)
+        .where(User.id == student_id, Enrollment.classroom_id == classroom.id,
+               User.role == Role.STUDENT)
+    ).scalar_one_or_none()
+    if student is None:
+        abort(404)
+    return student

@@ -14,12 +14,18 @@ PO = Path(__file__).resolve().parent.parent / "translations/ko/LC_MESSAGES/messa
 
 
 def main(mapping_file: str) -> int:
-    mapping = runpy.run_path(mapping_file)["KO"]
+    namespace = runpy.run_path(mapping_file)
+    mapping = namespace["KO"]
+    plurals = namespace.get("PLURALS", {})  # singular msgid -> the one Korean form
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="ko")
     filled = 0
     for message in catalog:
-        if message.id and not message.string and message.id in mapping:
+        if isinstance(message.id, tuple):
+            if message.id[0] in plurals and not any(message.string):
+                message.string = (plurals[message.id[0]],)
+                filled += 1
+        elif message.id and not message.string and message.id in mapping:
             message.string = mapping[message.id]
             message.flags.discard("fuzzy")
             filled += 1

@@ -46,6 +46,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "ONE_TIME_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "QUICK_EXIT_URL": "https://www.weather.go.kr/",
         # A small, stable curriculum for tests; one test checks the shipped one.

@@ -48,12 +48,17 @@ def test_policy_is_exactly_the_designed_one():
 
 @pytest.mark.parametrize("role", [None, Role.STUDENT, Role.TEACHER, Role.ADMIN])
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_every_get_route_has_headers_and_html_lang(app, client, make_user, role, lang):
+def test_every_get_route_has_headers_and_html_lang(app, client, make_user, make_classroom, role, lang):
+    class_id, student_id = 1, 1
     if role is not None:
-        make_user(role=role, username="person")
+        user_id = make_user(role=role, username="person")
         login(client, "person")
+        if role != Role.STUDENT:
+            student_id = make_user(username="pupil")
+            class_id = make_classroom(user_id, students=[student_id])
     client.set_cookie("lang", lang)
-    values = {"slug": "sample", "step": 1, "attempt_id": make_attempt(client)}
+    values = {"slug": "sample", "step": 1, "attempt_id": make_attempt(client),
+              "class_id": class_id, "student_id": student_id}
     for path in get_paths(app, values):
         response = client.get(path)
         check_headers(response, path)

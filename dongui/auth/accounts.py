@@ -17,8 +17,9 @@ MIN_PASSWORD_LENGTH = 8
 _dummy_hash = None
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+def hash_password(password: str, *, one_time: bool = False) -> str:
+    setting = "ONE_TIME_PASSWORD_HASH_METHOD" if one_time else "PASSWORD_HASH_METHOD"
+    return generate_password_hash(password, method=current_app.config[setting])
 
 
 def generate_one_time_password(length: int = ONE_TIME_LENGTH) -> str:
@@ -55,7 +56,7 @@ def _get_dummy_hash() -> str:
 
 def set_password(user: User, password: str, *, one_time: bool = False) -> None:
     """Set a new password and end the user's other sessions (session_version bump)."""
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, one_time=one_time)
     user.must_change_password = one_time
     user.session_version = (user.session_version or 0) + 1
 
@@ -93,7 +94,7 @@ def create_user(
         username=normalized,
         display_name=display_name.strip(),
         role=role,
-        password_hash=password_hash or hash_password(password),
+        password_hash=password_hash or hash_password(password, one_time=one_time is not None),
         must_change_password=one_time is not None,
     )
     db.session.add(user)

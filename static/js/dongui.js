@@ -23,3 +23,11 @@
     if (presses.length >= 3) { leave(); }
   });
 })();
+
+// A print button (the sign-in cards page).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

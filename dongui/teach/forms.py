@@ -1,0 +1,36 @@
+"""Forms for the teacher's pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+
+class ClassroomForm(FlaskForm):
+    name = StringField(_l("Class name"), validators=[
+        DataRequired(message=_l("Enter the class name.")), Length(max=80)],
+        description=_l("As your school writes it, for example 2학년 3반."))
+    year = IntegerField(_l("School year"), validators=[
+        DataRequired(message=_l("Enter the school year, for example 2026.")),
+        NumberRange(min=2000, max=2100, message=_l("Enter a year such as 2026."))])
+    submit = SubmitField(_l("Save"))
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(_l("Class list file (.xlsx or .csv)"), validators=[
+        FileRequired(message=_l("Choose a file to import."))],
+        description=_l("The first row holds the headings: 이름/name (required), 번호/number, 아이디/username, 비밀번호/password. A OneRoster users.csv works too."),
+        render_kw={"accept": ".xlsx,.csv,text/csv"})
+    submit = SubmitField(_l("Preview"))
+
+
+class CoTeacherForm(FlaskForm):
+    username = StringField(_l("Co-teacher's username"), validators=[
+        DataRequired(message=_l("Enter a username.")), Length(max=64)])
+    submit = SubmitField(_l("Add co-teacher"))
+
+
+class MoveStudentForm(FlaskForm):
+    target = SelectField(_l("Move to"), coerce=int)
+    submit = SubmitField(_l("Move"))
