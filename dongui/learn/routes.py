@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..content import get_catalog
 from ..i18n import current_locale
 from ..permissions import get_module_or_404, get_own_attempt_or_404, student_or_staff_required
+from ..teach.assignments import is_overdue, student_assignments
 from ..transactions import commit_with_retry
 from .grading import grade
 from .progress import (
@@ -36,10 +37,21 @@ def check_step_exists(module, step: int) -> None:
 def index():
     """The student's start page: their classes and every module with its status."""
     progress = list_progress(current_user.id)
-    modules = [(m, m.text(current_locale())[0], module_status(progress.get(m.slug), m))
-               for m in visible_modules()]
-    return render_template("learn/index.html", classes=list_student_classes(current_user.id),
-                           modules=modules)
+    assigned = student_assignments(current_user.id)
+    timezone = current_user.school.timezone
+
+    def entry(module):
+        due, class_names = assigned.get(module.slug, (None, []))
+        return {"module": module, "text": module.text(current_locale())[0],
+                "status": module_status(progress.get(module.slug), module), "due": due,
+                "classes": class_names, "overdue": is_overdue(due, timezone)}
+
+    modules = {m.slug: m for m in visible_modules()}
+    return render_template(
+        "learn/index.html", classes=list_student_classes(current_user.id),
+        assigned=[entry(modules[slug]) for slug in assigned if slug in modules],
+        others=[entry(m) for slug, m in modules.items() if slug not in assigned],
+    )
 
 
 @bp.get("/<slug>")

@@ -13,6 +13,7 @@ from ..i18n import current_locale
 from ..permissions import (
     get_classroom_or_404, get_module_or_404, get_student_in_classroom_or_404, teacher_required,
 )
+from . import assignments as assignment_ops
 from . import classes as class_ops
 from .forms import ClassroomForm, CoTeacherForm, MoveStudentForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes
@@ -267,3 +268,84 @@ def module_preview(slug):
     text, fallback = module.text(locale)
     return render_template("teach/module_preview.html", module=module, text=text,
                            fallback=fallback, preview_locale=locale)
+
+
+@bp.get("/classes/<int:class_id>/assignments")
+@teacher_required
+def assignments(class_id):
+    """The modules this class must do, in order, with due dates; excusals per student."""
+    classroom = get_classroom_or_404(class_id)
+    catalog = get_catalog()
+    items = assignment_ops.list_assignments(classroom.id)
+    assigned = {a.module_slug for a in items}
+    locale = current_locale()
+    return render_template(
+        "teach/assignments.html", classroom=classroom, catalog=catalog, locale=locale,
+        items=[(a, catalog.module(a.module_slug), assignment_ops.is_overdue(
+            a.due_on, classroom.school.timezone)) for a in items],
+        available=[m for m in catalog.student_modules() if m.slug not in assigned],
+        sensitive=assignment_ops.SENSITIVE_MODULE_ORDERS, roster=list_roster(classroom.id),
+        excused=assignment_ops.excused_pairs(classroom.id),
+    )
+
+
+@bp.post("/classes/<int:class_id>/assignments")
+@teacher_required
+def assign(class_id):
+    """Assign a module (or change its due date)."""
+    classroom = get_classroom_or_404(class_id)
+    module = get_catalog().module(request.form.get("module", ""))
+    if module is None or not module.for_students:
+        abort(400)
+    due_on = parse_due_date(request.form.get("due_on", ""))
+    assignment_ops.assign_module(classroom, module.slug, due_on, current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    if module.order in assignment_ops.SENSITIVE_MODULE_ORDERS:
+        flash(_("If this class has a live incident, talk to the school counsellor before teaching this module; you can excuse a student from it."), "info")
+    return redirect(url_for("teach.assignments", class_id=class_id))
+
+
+def parse_due_date(value: str):
+    from datetime import date
+
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        abort(400)
+
+
+@bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/<any(up, down, remove):action>")
+@teacher_required
+def change_assignment(class_id, assignment_id, action):
+    """Move an assignment up or down, or remove it."""
+    classroom = get_classroom_or_404(class_id)
+    assignment = next((a for a in assignment_ops.list_assignments(classroom.id)
+                       if a.id == assignment_id), None)
+    if assignment is None:
+        abort(404)
+    if action == "remove":
+        assignment_ops.remove_assignment(assignment)
+    else:
+        assignment_ops.move_assignment(classroom, assignment, -1 if action == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("teach.assignments", class_id=class_id))
+
+
+@bp.post("/classes/<int:class_id>/students/<int:student_id>/excuse")
+@teacher_required
+def excuse(class_id, student_id):
+    """Excuse a student from one assigned module, or take the excusal back."""
+    classroom = get_classroom_or_404(class_id)
+    student = get_student_in_classroom_or_404(classroom, student_id)
+    slug = request.form.get("module", "")
+    if slug not in {a.module_slug for a in assignment_ops.list_assignments(classroom.id)}:
+        abort(400)
+    if request.form.get("excused") == "1":
+        assignment_ops.excuse_student(classroom, student, slug, current_user)
+    else:
+        assignment_ops.unexcuse_student(classroom, student, slug, current_user)
+    db.session.commit()
+    return redirect(url_for("teach.assignments", class_id=class_id))
