@@ -50,6 +50,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "1" if production else "0") == "1",
         "LOGIN_LIMIT_PER_USERNAME": env("LOGIN_LIMIT_PER_USERNAME", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "150 per minute"),
+        "JOIN_LIMIT": env("JOIN_LIMIT", "20 per 10 minutes"),
+        "SIGNUP_LIMIT": env("SIGNUP_LIMIT", "20 per hour"),
         "CONTENT_STRICT": not running_content_check(),
     }
 

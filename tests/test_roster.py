@@ -321,3 +321,16 @@ def test_cli_roster_import_prints_the_same_problems_and_imports(app, runner, cla
     done = runner.invoke(args=["roster", "import", str(good), "--class-id", str(classroom)])
     assert done.exit_code == 0 and f"hanbit-{classroom}-01" in done.output
     assert counts(app)[1] == 1
+
+
+def test_one_time_passwords_never_reach_a_log(app, client, classroom, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    page = upload(client, classroom, "이름\n김민준\n이서연\n".encode()).get_data(as_text=True)
+    html_cards = confirm(client, classroom, page).get_data(as_text=True)
+    passwords = re.findall(r'<dd class="card-secret">([a-z0-9]{10})</dd>', html_cards)
+    assert len(passwords) == 2
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for password in passwords:
+        assert password not in logged

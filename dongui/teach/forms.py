@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 
@@ -30,7 +30,3 @@ class CoTeacherForm(FlaskForm):
         DataRequired(message=_l("Enter a username.")), Length(max=64)])
     submit = SubmitField(_l("Add co-teacher"))
 
-
-class MoveStudentForm(FlaskForm):
-    target = SelectField(_l("Move to"), coerce=int)
-    submit = SubmitField(_l("Move"))

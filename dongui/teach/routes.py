@@ -15,7 +15,7 @@ from ..permissions import (
 )
 from . import assignments as assignment_ops
 from . import classes as class_ops
-from .forms import ClassroomForm, CoTeacherForm, MoveStudentForm, RosterUploadForm
+from .forms import ClassroomForm, CoTeacherForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes
 from .roster import apply_import, parse_upload, preview_rows, rows_from_payload, rows_to_payload
 from .roster_files import MAX_FILE_BYTES
@@ -121,10 +121,8 @@ def add_co_teacher(class_id):
 def roster(class_id):
     """The class list with each student's username and actions."""
     classroom = get_classroom_or_404(class_id)
-    move_form = MoveStudentForm()
-    move_form.target.choices = list_other_classes(current_user.id, classroom.id)
     return render_template("teach/roster.html", classroom=classroom, roster=list_roster(classroom.id),
-                           move_form=move_form)
+                           move_targets=list_other_classes(current_user.id, classroom.id))
 
 
 @bp.route("/classes/<int:class_id>/import", methods=["GET", "POST"])
