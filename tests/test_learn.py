@@ -49,7 +49,7 @@ def test_learn_lists_modules_in_order_with_status(client, student):
     page = client.get("/learn").get_data(as_text=True)
     assert page.index("표본 수업") < page.index("한국어만 있는 수업")
     assert "Staff module" not in page
-    assert "시작 전" in page and "20분" in page and "12+" in page
+    assert "시작 전" in page and "20분" in page and "12세 이상" in page
 
 
 def test_module_page_shows_the_content_note_first_and_not_now_records_nothing(app, client, student):
