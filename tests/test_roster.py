@@ -106,7 +106,7 @@ def test_plain_passwords_exist_only_in_the_cards_response(app, client, classroom
             for row in db.session.execute(sa.select(table)).all():
                 assert password not in repr(tuple(row)), table.name
     for path in (f"/teach/classes/{classroom}/roster", f"/teach/classes/{classroom}/cards",
-                 f"/teach/classes/{classroom}"):
+                 f"/teach/classes/{classroom}", f"/teach/classes/{classroom}/settings"):
         assert password not in client.get(path).get_data(as_text=True)
     assert login(app.test_client(), user_name(app, "김민준"), password).headers["Location"] == "/password"
 
@@ -247,7 +247,7 @@ def test_another_teachers_class_is_404_everywhere(app, client, make_user, make_c
     foreign = make_classroom(other_teacher, students=[student])
     make_user(role=Role.TEACHER, username="me", school_id=school)
     login(client, "me")
-    for path in ("", "/roster", "/import", "/cards"):
+    for path in ("", "/roster", "/import", "/cards", "/settings", "/assignments"):
         assert client.get(f"/teach/classes/{foreign}{path}").status_code == 404, path
     for path in ("/edit", "/archive", "/join-code", "/teachers", "/import/confirm", "/cards",
                  f"/students/{student}/reset", f"/students/{student}/remove", f"/students/{student}/move"):
@@ -295,13 +295,13 @@ def test_remove_and_move_students(app, client, classroom, teacher, make_classroo
 def test_class_settings_join_code_co_teacher_and_archive(app, client, classroom, make_user, school):
     make_user(role=Role.TEACHER, username="co.teacher", school_id=school, display_name="박선생")
     make_user(role=Role.TEACHER, username="elsewhere")  # another school
-    page = client.get(f"/teach/classes/{classroom}").get_data(as_text=True)
+    page = client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
     code = re.search(r'<code class="join-code">([A-Z0-9]+)</code>', page).group(1)
     client.post(f"/teach/classes/{classroom}/join-code")
-    assert code not in client.get(f"/teach/classes/{classroom}").get_data(as_text=True)
+    assert code not in client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
     client.post(f"/teach/classes/{classroom}/teachers", data={"username": "elsewhere"})
     client.post(f"/teach/classes/{classroom}/teachers", data={"username": "CO.TEACHER"})
-    assert "박선생" in client.get(f"/teach/classes/{classroom}").get_data(as_text=True)
+    assert "박선생" in client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
     client.post(f"/teach/classes/{classroom}/edit", data={"name": "2학년 5반", "year": 2027})
     client.post(f"/teach/classes/{classroom}/archive", data={"archive": "1"})
     listing = client.get("/teach").get_data(as_text=True)

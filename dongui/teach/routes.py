@@ -15,6 +15,7 @@ from ..permissions import (
 )
 from . import assignments as assignment_ops
 from . import classes as class_ops
+from .dashboard import arrange, build_dashboard
 from .forms import ClassroomForm, CoTeacherForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes
 from .roster import apply_import, parse_upload, preview_rows, rows_from_payload, rows_to_payload
@@ -52,7 +53,20 @@ def create_class():
 @bp.get("/classes/<int:class_id>")
 @teacher_required
 def dashboard(class_id):
-    """One class: its students, join code and teachers."""
+    """The class at a glance: who has done which assigned module."""
+    classroom = get_classroom_or_404(class_id)
+    board = build_dashboard(classroom, get_catalog(), current_locale())
+    sort = request.args.get("sort", "number")
+    only_incomplete = request.args.get("show") == "incomplete"
+    return render_template("teach/dashboard.html", classroom=classroom, board=board,
+                           rows=arrange(board, sort, only_incomplete), sort=sort,
+                           only_incomplete=only_incomplete)
+
+
+@bp.get("/classes/<int:class_id>/settings")
+@teacher_required
+def class_settings(class_id):
+    """Class details, co-teachers, join code and archiving."""
     classroom = get_classroom_or_404(class_id)
     return render_template(
         "teach/class.html", classroom=classroom, roster=list_roster(classroom.id),
@@ -75,7 +89,7 @@ def edit_class(class_id):
     else:
         flash(_("The class was not changed: %(errors)s", errors=" ".join(
             str(e) for errors in form.errors.values() for e in errors)), "error")
-    return redirect(url_for("teach.dashboard", class_id=classroom.id))
+    return redirect(url_for("teach.class_settings", class_id=classroom.id))
 
 
 @bp.post("/classes/<int:class_id>/archive")
@@ -87,7 +101,7 @@ def archive_class(class_id):
     class_ops.set_archived(classroom, archive)
     db.session.commit()
     flash(_("The class is archived.") if archive else _("The class is active again."), "success")
-    return redirect(url_for("teach.index") if archive else url_for("teach.dashboard", class_id=class_id))
+    return redirect(url_for("teach.index") if archive else url_for("teach.class_settings", class_id=class_id))
 
 
 @bp.post("/classes/<int:class_id>/join-code")
@@ -98,7 +112,7 @@ def new_join_code(class_id):
     class_ops.regenerate_join_code(classroom)
     db.session.commit()
     flash(_("New join code: %(code)s", code=classroom.join_code), "success")
-    return redirect(url_for("teach.dashboard", class_id=class_id))
+    return redirect(url_for("teach.class_settings", class_id=class_id))
 
 
 @bp.post("/classes/<int:class_id>/teachers")
@@ -113,7 +127,7 @@ def add_co_teacher(class_id):
     else:
         db.session.commit()
         flash(_("%(name)s now teaches this class too.", name=colleague.display_name), "success")
-    return redirect(url_for("teach.dashboard", class_id=class_id))
+    return redirect(url_for("teach.class_settings", class_id=class_id))
 
 
 @bp.get("/classes/<int:class_id>/roster")

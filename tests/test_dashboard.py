@@ -1,0 +1,143 @@
+"""The class dashboard: cell states, overdue by the school's date, excusals, and query counts."""
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from dongui.extensions import db
+from dongui.models import Assignment, Enrollment, Excusal, ModuleProgress, QuizAttempt, Role
+from tests.conftest import login
+
+DONE = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+@pytest.fixture
+def classroom(app, client, make_user, make_school, make_classroom):
+    school = make_school(slug="dash", timezone="Asia/Seoul")
+    teacher = make_user(role=Role.TEACHER, username="teacher", school_id=school)
+    names = ["가나", "다라", "마바", "사아", "자차", "카타"]
+    students = [make_user(username=f"s{n}", school_id=school, display_name=name)
+                for n, name in enumerate(names, start=1)]
+    class_id = make_classroom(teacher, students=students)
+    with app.app_context():
+        db.session.add_all([
+            Assignment(classroom_id=class_id, module_slug="sample", position=1, due_on=date(2026, 11, 24)),
+            Assignment(classroom_id=class_id, module_slug="korean-only", position=2, due_on=date(2026, 11, 25)),
+        ])
+        s1, s2, s3, s4, s5, s6 = students
+        db.session.add_all([
+            ModuleProgress(user_id=s1, module_slug="sample", last_step=3, lesson_done_at=DONE,
+                           quiz_passed_at=DONE, best_score=0.9, attempts=2),
+            ModuleProgress(user_id=s2, module_slug="sample", last_step=2, attempts=0),
+            ModuleProgress(user_id=s3, module_slug="sample", last_step=4, lesson_done_at=DONE, attempts=1,
+                           best_score=0.3),
+            ModuleProgress(user_id=s5, module_slug="korean-only", last_step=1, lesson_done_at=DONE,
+                           quiz_passed_at=DONE, best_score=1.0, attempts=1),
+            Excusal(classroom_id=class_id, student_id=s4, module_slug="sample"),
+        ])
+        db.session.commit()
+    login(client, "teacher")
+    return {"id": class_id, "students": students}
+
+
+def grid_rows(page):
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return {re.sub(r"<[^>]+>|\s+", " ", row).split()[1]: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+            for row in body.split("<tr>")[1:]}
+
+
+def test_each_cell_state_in_text(client, classroom):
+    page = client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True)
+    rows = grid_rows(page)
+    assert "이수 90%" in rows["가나"]
+    assert "기한 지남 · 4단계 중 2단계" in rows["다라"]      # in progress, past the due date
+    assert "기한 지남 · 수업 완료" in rows["마바"]           # lesson read, quiz not passed
+    assert "면제" in rows["사아"]
+    assert "기한 지남" in rows["자차"] and "이수 100%" in rows["자차"]
+    assert "기한 지남" in rows["카타"]                       # not started, overdue
+    # the second module is due today in Seoul (12:00 there): not overdue yet
+    assert rows["가나"].count("기한 지남") == 0 and "시작 전" in rows["가나"]
+
+
+def test_summary_leaves_excused_students_out(client, classroom):
+    page = client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True)
+    # 12 cells, 1 excused: 11 counted; completed: 가나/sample and 자차/korean-only
+    assert "11개 중 2개" in page
+    assert 'max="5" value="1"' in page and 'max="6" value="1"' in page
+
+
+def test_overdue_follows_the_school_date(app, client, classroom, clock):
+    clock.now = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # 00:00 on the 26th in Seoul
+    login(client, "teacher")  # twelve hours later the old session has ended
+    rows = grid_rows(client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True))
+    assert "기한 지남" in rows["가나"].split("이수 90%")[1]
+
+
+def test_sort_and_filter(client, classroom):
+    base = f"/teach/classes/{classroom['id']}"
+    by_name = list(grid_rows(client.get(f"{base}?sort=name").get_data(as_text=True)))
+    assert by_name == sorted(by_name)
+    incomplete = grid_rows(client.get(f"{base}?show=incomplete").get_data(as_text=True))
+    assert len(incomplete) == 6  # nobody has completed both
+    by_progress = list(grid_rows(client.get(f"{base}?sort=progress").get_data(as_text=True)))
+    assert by_progress[-1] in ("가나", "자차")
+
+
+def test_skips_and_not_now_are_invisible(app, client, classroom):
+    page = client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True)
+    for word in ("건너뛴", "건너뛰", "다음에 할게요", "skip", "not now"):
+        assert word not in page.lower().split("<main")[1]
+
+
+def test_students_and_other_teachers_cannot_see_it(app, client, classroom, make_user):
+    make_user(role=Role.TEACHER, username="other")
+    other = app.test_client()
+    login(other, "other")
+    assert other.get(f"/teach/classes/{classroom['id']}").status_code == 404
+    pupil = app.test_client()
+    login(pupil, "s1")
+    assert pupil.get(f"/teach/classes/{classroom['id']}").status_code == 403
+
+
+def make_class_of(app, make_user, make_school, make_classroom, size):
+    school = make_school(slug=f"q{size}")
+    teacher = make_user(role=Role.TEACHER, username=f"teacher{size}", school_id=school)
+    students = [make_user(username=f"q{size}-{n}", school_id=school) for n in range(size)]
+    class_id = make_classroom(teacher, students=students)
+    with app.app_context():
+        for position, slug in enumerate(["sample", "korean-only"], start=1):
+            db.session.add(Assignment(classroom_id=class_id, module_slug=slug, position=position))
+            for student in students:
+                db.session.add(ModuleProgress(user_id=student, module_slug=slug, last_step=2, attempts=1,
+                                              best_score=0.5))
+                db.session.add(QuizAttempt(user_id=student, module_slug=slug, content_hash="x", score=1,
+                                           max_score=2, passed=False, answers={},
+                                           submit_token=f"{student}-{slug}"))
+        db.session.commit()
+    return class_id
+
+
+def count_statements(app, client, path) -> int:
+    client.get(path)  # warm up: last-seen writes and the like happen once
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args, **kwargs: statements.append(1)  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_query_count_does_not_grow_with_students(app, make_user, make_school, make_classroom):
+    counts = {}
+    for size in (5, 50):
+        class_id = make_class_of(app, make_user, make_school, make_classroom, size)
+        client = app.test_client()
+        login(client, f"teacher{size}")
+        counts[size] = count_statements(app, client, f"/teach/classes/{class_id}")
+    assert counts[5] == counts[50], counts
