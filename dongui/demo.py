@@ -4,9 +4,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .auth.accounts import create_user, hash_password
+from .clock import utcnow
 from .errors import ConfigurationError
 from .extensions import db
-from .models import Enrollment, Role, School
+from .models import Enrollment, Role, School, User
 from .teach.classes import create_classroom
 
 DEMO_SLUG = "demo"
@@ -55,6 +56,7 @@ def seed_demo(password: str = DEMO_PASSWORD) -> School | None:
                                      Role.STUDENT, password_hash=shared_hash)
             db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=number))
     db.session.flush()
+    seed_demo_progress(school)
     return school
 
 
@@ -84,3 +86,79 @@ def refuse_seed_in_production() -> None:
 
     if is_production(current_app.config):
         raise ConfigurationError("The demo school is for trying Dongui out, not for production.")
+
+
+# Realistic progress so a first dashboard is alive: (module, days from today to the due date).
+DEMO_ASSIGNMENTS = (("start-safely", -14), ("consent-basics", -3), ("digital-consent", 7),
+                    ("understanding-deepfakes", 21))
+
+
+def seed_demo_progress(school: School) -> None:
+    """Assign modules to the demo classes and give students varied progress and attempts."""
+    import random
+    from datetime import timedelta
+
+    from .content import get_catalog
+    from .learn.grading import grade
+    from .models import Assignment, ClassTeacher, Classroom, ModuleProgress, QuizAttempt
+
+    catalog = get_catalog()
+    rng = random.Random(2024)
+    today = utcnow().date()
+    classes = db.session.execute(db.select(Classroom).filter_by(school_id=school.id)).scalars().all()
+    for classroom in classes:
+        teacher_id = db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(
+            classroom_id=classroom.id)).scalars().first()
+        modules = [(catalog.module(slug), days) for slug, days in DEMO_ASSIGNMENTS if catalog.module(slug)]
+        for position, (module, days) in enumerate(modules, start=1):
+            db.session.add(Assignment(classroom_id=classroom.id, module_slug=module.slug, position=position,
+                                      due_on=today + timedelta(days=days), assigned_by=teacher_id))
+        student_ids = db.session.execute(db.select(Enrollment.student_id).filter_by(
+            classroom_id=classroom.id)).scalars().all()
+        for student_id in student_ids:
+            diligence = rng.random()
+            for index, (module, _days) in enumerate(modules):
+                reach = diligence * len(modules) - index
+                if reach <= 0:
+                    continue
+                seed_student_module(student_id, module, min(reach, 1.0), rng, grade)
+    db.session.flush()
+
+
+def seed_student_module(student_id, module, how_far: float, rng, grade) -> None:
+    from datetime import timedelta
+
+    from .models import ModuleProgress, QuizAttempt
+
+    started = utcnow() - timedelta(days=rng.randint(1, 10))
+    progress = ModuleProgress(user_id=student_id, module_slug=module.slug, started_at=started,
+                              last_step=max(1, round(module.step_count * min(how_far * 1.4, 1))),
+                              attempts=0, content_hash=module.content_hash)
+    db.session.add(progress)
+    student = db.session.get(User, student_id)
+    student.last_seen_at = max(filter(None, [student.last_seen_at, started]))
+    if how_far < 0.7:
+        return
+    progress.lesson_done_at = started + timedelta(minutes=rng.randint(15, 40))
+    best = None
+    for attempt_number in range(rng.choice((1, 1, 2, 3))):
+        skill = min(0.95, 0.45 + how_far * 0.3 + attempt_number * 0.2)
+        answers = {}
+        for question in module.quiz.questions:
+            if rng.random() < skill:
+                answers[question.id] = question.correct_ids
+            else:
+                wrong = [c.id for c in question.choices if not c.correct] or [question.choices[0].id]
+                answers[question.id] = frozenset([rng.choice(wrong)])
+        result = grade(module.quiz, answers)
+        submitted = progress.lesson_done_at + timedelta(minutes=5 + 10 * attempt_number)
+        db.session.add(QuizAttempt(
+            user_id=student_id, module_slug=module.slug, content_hash=module.content_hash,
+            submitted_at=submitted, score=result.score, max_score=result.max_score, passed=result.passed,
+            answers={q: sorted(c) for q, c in answers.items()},
+            submit_token=f"demo-{student_id}-{module.slug}-{attempt_number}"))
+        progress.attempts += 1
+        best = max(best or 0.0, result.share)
+        if result.passed and progress.quiz_passed_at is None:
+            progress.quiz_passed_at = submitted
+    progress.best_score = round(best, 4) if best is not None else None

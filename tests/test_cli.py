@@ -134,3 +134,27 @@ def test_demo_pages_show_the_classes(app, runner, client):
     student = app.test_client()
     login(student, "demo-student16", "dongui-demo")
     assert "2학년 4반" in student.get("/learn").get_data(as_text=True)
+
+
+def test_demo_seed_gives_the_real_course_a_live_dashboard(tmp_path):
+    """With the shipped modules, the demo has assignments, progress and attempts of every kind."""
+    import sqlalchemy as sa
+
+    from dongui import create_app
+    from dongui.config import ROOT
+    from dongui.models import Assignment, ModuleProgress, QuizAttempt
+    from tests.conftest import base_config
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'demo.db'}", LESSONS_DIR=str(ROOT / "lessons"),
+                                 QUIZZES_DIR=str(ROOT / "quizzes")))
+    with app.app_context():
+        db.create_all()
+        assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+        progress = db.session.execute(sa.select(ModuleProgress)).scalars().all()
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Assignment)).scalar_one() == 8
+        assert any(p.is_completed for p in progress)
+        assert any(p.lesson_done_at is None for p in progress)
+        assert any(p.lesson_done_at and not p.quiz_passed_at for p in progress)
+        attempts = db.session.execute(sa.select(QuizAttempt)).scalars().all()
+        assert any(not a.passed for a in attempts) and any(a.passed for a in attempts)
+        db.engine.dispose()
