@@ -141,3 +141,55 @@ def test_query_count_does_not_grow_with_students(app, make_user, make_school, ma
         login(client, f"teacher{size}")
         counts[size] = count_statements(app, client, f"/teach/classes/{class_id}")
     assert counts[5] == counts[50], counts
+
+
+def test_module_page_item_analysis_on_known_attempts(app, client, classroom):
+    s1, s2, s3 = classroom["students"][:3]
+    with app.app_context():
+        def attempt(user, token, minute, answers, score):
+            db.session.add(QuizAttempt(user_id=user, module_slug="sample", content_hash="h", score=score,
+                                       max_score=3, passed=score >= 2, answers=answers, submit_token=token,
+                                       submitted_at=datetime(2026, 11, 21, 9, minute, tzinfo=UTC)))
+        # first attempts: q1 right for s1 only; q2 exact set only for s1; q3 wrong ("a") for s2 and s3
+        attempt(s1, "t1", 0, {"q1": ["a"], "q2": ["a", "b"], "q3": ["b"]}, 3)
+        attempt(s2, "t2", 1, {"q1": ["b"], "q2": ["a"], "q3": ["a"]}, 0)
+        attempt(s3, "t3", 2, {"q1": ["c"], "q2": ["a", "c"], "q3": ["a"]}, 0)
+        attempt(s2, "t4", 30, {"q1": ["a"], "q2": ["a", "b"], "q3": ["b"]}, 3)  # a retake: not counted
+        db.session.commit()
+    page = client.get(f"/teach/classes/{classroom['id']}/modules/sample").get_data(as_text=True)
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)) for r in page.split("<tbody>")[1].split("<tr>")[1:]]
+    assert "33% (1/3)" in rows[0] and "틀린 답 (1)" in rows[0]  # b and c chosen once each
+    assert "33% (1/3)" in rows[1] and "다 (1)" in rows[1]
+    assert "33% (1/3)" in rows[2] and "맞아요 (2)" in rows[2]
+    assert "가나" in page.split("이수")[1]  # completed list names 가나 (90%)
+    assert "<svg" in page and "<desc" in page
+
+
+def test_module_page_is_forbidden_to_others(app, client, classroom, make_user):
+    make_user(role=Role.TEACHER, username="other")
+    other = app.test_client()
+    login(other, "other")
+    assert other.get(f"/teach/classes/{classroom['id']}/modules/sample").status_code == 404
+    assert client.get(f"/teach/classes/{classroom['id']}/modules/nope").status_code == 404
+
+
+def test_csv_export_matches_the_screen(app, client, classroom, make_user):
+    import csv
+    import io
+
+    with app.app_context():
+        student = db.session.get(__import__("dongui.models", fromlist=["User"]).User, classroom["students"][5])
+        student.display_name = "=HYPERLINK(\"http://x\")"
+        db.session.commit()
+    response = client.get(f"/teach/classes/{classroom['id']}/export.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["번호", "이름", "표본 수업"]
+    by_name = {r[1]: r for r in rows[1:]}
+    assert by_name["가나"][2:5] == ["이수", "3", "90"]
+    assert by_name["다라"][2:5] == ["기한 지남", "2", ""]
+    assert by_name["사아"][2] == "면제"
+    assert "'=HYPERLINK(\"http://x\")" in by_name
+    assert client.get(f"/teach/classes/{classroom['id']}/export.csv").get_data() == raw

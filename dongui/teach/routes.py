@@ -1,13 +1,17 @@
 """The teacher's pages: classes, rosters, roster import and sign-in cards."""
 
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..content import get_catalog
+from ..audit import record_audit
+from ..exports import to_csv
 from ..extensions import db
 from ..i18n import current_locale
 from ..permissions import (
@@ -15,6 +19,7 @@ from ..permissions import (
 )
 from . import assignments as assignment_ops
 from . import classes as class_ops
+from .analysis import SCORE_BANDS, build_module_report
 from .dashboard import arrange, build_dashboard
 from .forms import ClassroomForm, CoTeacherForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes
@@ -361,3 +366,47 @@ def excuse(class_id, student_id):
         assignment_ops.unexcuse_student(classroom, student, slug, current_user)
     db.session.commit()
     return redirect(url_for("teach.assignments", class_id=class_id))
+
+
+@bp.get("/classes/<int:class_id>/modules/<slug>")
+@teacher_required
+def class_module(class_id, slug):
+    """One module in one class: who has completed it, scores, and which questions went wrong."""
+    classroom = get_classroom_or_404(class_id)
+    module = get_module_or_404(slug)
+    locale = current_locale()
+    report = build_module_report(classroom.id, module, locale)
+    return render_template("teach/class_module.html", classroom=classroom, module=module,
+                           text=module.text(locale)[0], report=report, bands=SCORE_BANDS)
+
+
+CELL_WORDS = {
+    "not_started": _l("Not started"), "in_progress": _l("In progress"), "lesson_read": _l("Lesson read"),
+    "completed": _l("Completed"), "overdue": _l("Overdue"), "excused": _l("Excused"),
+}
+
+
+@bp.get("/classes/<int:class_id>/export.csv")
+@teacher_required
+def export_class(class_id):
+    """The dashboard as CSV: the same states and figures as the screen."""
+    classroom = get_classroom_or_404(class_id)
+    board = build_dashboard(classroom, get_catalog(), current_locale())
+    header = [_("No."), _("Name")]
+    for column in board.columns:
+        header += [column.title, _("%(module)s: step", module=column.title),
+                   _("%(module)s: best score (%%)", module=column.title)]
+    header.append(_("Last active"))
+    rows = []
+    for row in arrange(board, "number", False):
+        line = [row.number, row.name]
+        for cell in row.cells:
+            line += [str(CELL_WORDS[cell.state]), cell.step or None,
+                     round(cell.score * 100) if cell.score is not None else None]
+        line.append(format_datetime(row.last_seen_at, "short") if row.last_seen_at else "")
+        rows.append(line)
+    record_audit(classroom.school_id, current_user.id, "class.export", "classroom", classroom.id)
+    db.session.commit()
+    filename = f"class-{classroom.id}.csv"
+    return Response(to_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
