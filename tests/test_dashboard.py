@@ -193,3 +193,21 @@ def test_csv_export_matches_the_screen(app, client, classroom, make_user):
     assert by_name["사아"][2] == "면제"
     assert "'=HYPERLINK(\"http://x\")" in by_name
     assert client.get(f"/teach/classes/{classroom['id']}/export.csv").get_data() == raw
+
+
+def test_student_page_shows_modules_attempts_and_actions(app, client, classroom):
+    s1 = classroom["students"][0]
+    with app.app_context():
+        db.session.add(QuizAttempt(user_id=s1, module_slug="sample", content_hash="h", score=3, max_score=3,
+                                   passed=True, answers={}, submit_token="a1",
+                                   submitted_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC)))
+        db.session.commit()
+    page = client.get(f"/teach/classes/{classroom['id']}/students/{s1}").get_data(as_text=True)
+    assert "표본 수업" in page and "이수 90%" in page and "3문제 중 3문제" in page
+    assert f"/teach/classes/{classroom['id']}/students/{s1}/reset" in page
+    outsider = classroom["students"][0] + 1000
+    assert client.get(f"/teach/classes/{classroom['id']}/students/{outsider}").status_code == 404
+    client.post(f"/teach/classes/{classroom['id']}/students/{s1}/excuse",
+                data={"module": "sample", "excused": "1", "next": "student"})
+    page = client.get(f"/teach/classes/{classroom['id']}/students/{s1}").get_data(as_text=True)
+    assert "면제 취소" in page

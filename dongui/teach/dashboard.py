@@ -138,3 +138,43 @@ SORTS = {
 def arrange(dashboard: Dashboard, sort: str, only_incomplete: bool) -> tuple[Row, ...]:
     rows = [r for r in dashboard.rows if not only_incomplete or r.completed < r.counted]
     return tuple(sorted(rows, key=SORTS.get(sort, SORTS["number"])))
+
+
+@dataclass(frozen=True)
+class StudentModule:
+    slug: str
+    title: str
+    assigned: bool
+    due_on: date | None
+    cell: Cell
+    excused: bool
+
+
+def build_student_view(classroom: Classroom, student: User, catalog: Catalog, locale: str):
+    """One student as their teacher sees them: assigned modules first, then any other progress."""
+    from ..learn.progress import list_progress
+    from ..models import QuizAttempt
+
+    progress = list_progress(student.id)
+    assignments = [a for a in list_assignments(classroom.id) if catalog.module(a.module_slug)]
+    excused = {slug for sid, slug in excused_pairs(classroom.id) if sid == student.id}
+    modules = []
+    for a in assignments:
+        module = catalog.module(a.module_slug)
+        overdue = is_overdue(a.due_on, classroom.school.timezone)
+        modules.append(StudentModule(a.module_slug, module.text(locale)[0].title, True, a.due_on,
+                                     cell_for(progress.get(a.module_slug), module, a.module_slug in excused,
+                                              overdue), a.module_slug in excused))
+    assigned = {a.module_slug for a in assignments}
+    for slug, row in progress.items():
+        module = catalog.module(slug)
+        if module is None or slug in assigned or not module.for_students:
+            continue
+        modules.append(StudentModule(slug, module.text(locale)[0].title, False, None,
+                                     cell_for(row, module, False, False), False))
+    titles = {m.slug: m.title for m in modules}
+    attempts = db.session.execute(
+        db.select(QuizAttempt).where(QuizAttempt.user_id == student.id,
+                                     QuizAttempt.module_slug.in_(list(titles)))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())).scalars()
+    return modules, [(titles[a.module_slug], a) for a in attempts]

@@ -20,7 +20,7 @@ from ..permissions import (
 from . import assignments as assignment_ops
 from . import classes as class_ops
 from .analysis import SCORE_BANDS, build_module_report
-from .dashboard import arrange, build_dashboard
+from .dashboard import arrange, build_dashboard, build_student_view
 from .forms import ClassroomForm, CoTeacherForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes
 from .roster import apply_import, parse_upload, preview_rows, rows_from_payload, rows_to_payload
@@ -365,6 +365,8 @@ def excuse(class_id, student_id):
     else:
         assignment_ops.unexcuse_student(classroom, student, slug, current_user)
     db.session.commit()
+    if request.form.get("next") == "student":
+        return redirect(url_for("teach.student", class_id=class_id, student_id=student_id))
     return redirect(url_for("teach.assignments", class_id=class_id))
 
 
@@ -410,3 +412,14 @@ def export_class(class_id):
     filename = f"class-{classroom.id}.csv"
     return Response(to_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/classes/<int:class_id>/students/<int:student_id>")
+@teacher_required
+def student(class_id, student_id):
+    """One student: their modules, attempts and last activity, with the roster actions."""
+    classroom = get_classroom_or_404(class_id)
+    person = get_student_in_classroom_or_404(classroom, student_id)
+    modules, attempts = build_student_view(classroom, person, get_catalog(), current_locale())
+    return render_template("teach/student.html", classroom=classroom, student=person, modules=modules,
+                           attempts=attempts, move_targets=list_other_classes(current_user.id, classroom.id))
