@@ -51,20 +51,34 @@ def get_own_attempt_or_404(attempt_id: int, slug: str):
     return attempt
 
 
-def get_classroom_or_404(class_id: int):
-    """A class the signed-in user teaches; any other id answers 404."""
+def get_classroom_or_404(class_id: int, admin_may_view: bool = False):
+    """A class the signed-in user teaches; any other id answers 404.
+
+    With `admin_may_view`, the school's admin may also open it (read-only pages only).
+    """
     from .extensions import db
-    from .models import ClassTeacher, Classroom
+    from .models import ClassTeacher, Classroom, Role
 
     classroom = db.session.execute(
-        db.select(Classroom)
-        .join(ClassTeacher, ClassTeacher.classroom_id == Classroom.id)
-        .where(Classroom.id == class_id, ClassTeacher.teacher_id == current_user.id,
-               Classroom.school_id == current_user.school_id)
+        db.select(Classroom).where(Classroom.id == class_id,
+                                   Classroom.school_id == current_user.school_id)
     ).scalar_one_or_none()
     if classroom is None:
         abort(404)
+    teaches = db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(
+        classroom_id=class_id, teacher_id=current_user.id)).first() is not None
+    if not teaches and not (admin_may_view and current_user.role == Role.ADMIN):
+        abort(404)
     return classroom
+
+
+def can_edit_classroom(classroom) -> bool:
+    """True when the signed-in user teaches the class (an admin's drill-down is read-only)."""
+    from .extensions import db
+    from .models import ClassTeacher
+
+    return db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(
+        classroom_id=classroom.id, teacher_id=current_user.id)).first() is not None
 
 
 def get_student_in_classroom_or_404(classroom, student_id: int):

@@ -8,6 +8,7 @@ from .content import get_catalog
 from .help.contacts import school_contacts, school_for_help
 from .i18n import current_locale, language_names
 from .models import Role
+from .permissions import can_edit_classroom
 
 ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
 
@@ -48,4 +49,5 @@ def init_templating(app) -> None:
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["format_percent"] = format_percent
     app.jinja_env.globals["role_label"] = ROLE_LABELS.get
+    app.jinja_env.globals["can_edit_classroom"] = can_edit_classroom
     app.jinja_env.policies["ext.i18n.trimmed"] = True

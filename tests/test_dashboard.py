@@ -211,3 +211,57 @@ def test_student_page_shows_modules_attempts_and_actions(app, client, classroom)
                 data={"module": "sample", "excused": "1", "next": "student"})
     page = client.get(f"/teach/classes/{classroom['id']}/students/{s1}").get_data(as_text=True)
     assert "면제 취소" in page
+
+
+def test_school_report_figures_on_a_known_seed(app, classroom, make_user):
+    from dongui.models import School
+    school_id = None
+    with app.app_context():
+        school_id = db.session.execute(sa.select(School.id).filter_by(slug="dash")).scalar_one()
+    make_user(role=Role.ADMIN, username="boss", school_id=school_id)
+    admin = app.test_client()
+    login(admin, "boss")
+    page = admin.get("/admin").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "18% (2/11)" in text          # the class: 11 counted cells, 2 completed
+    assert "20% (1/5)" in text           # sample: 5 counted (one excused), 1 completed
+    assert "17% (1/6)" in text           # korean-only
+    assert "기한 지남" in text
+    csv_rows = admin.get("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
+    assert csv_rows[0].startswith("구분,이름,이수") and any(r.endswith(",2,11,18,4") for r in csv_rows)
+
+
+def test_admin_drill_down_is_read_only(app, classroom, make_user):
+    from dongui.models import School
+    with app.app_context():
+        school_id = db.session.execute(sa.select(School.id).filter_by(slug="dash")).scalar_one()
+    make_user(role=Role.ADMIN, username="boss", school_id=school_id)
+    admin = app.test_client()
+    login(admin, "boss")
+    page = admin.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True)
+    assert "읽기 전용" in page and "명단 가져오기" not in page
+    student = classroom["students"][0]
+    assert "비밀번호 초기화" not in admin.get(f"/teach/classes/{classroom['id']}/students/{student}").get_data(as_text=True)
+    assert admin.get(f"/teach/classes/{classroom['id']}/roster").status_code == 404
+    assert admin.post(f"/teach/classes/{classroom['id']}/students/{student}/reset").status_code == 404
+
+
+def test_admin_of_another_school_gets_404(app, classroom, make_user):
+    make_user(role=Role.ADMIN, username="stranger")
+    other = app.test_client()
+    login(other, "stranger")
+    assert other.get(f"/teach/classes/{classroom['id']}").status_code == 404
+
+
+def test_school_report_query_count_does_not_grow(app, make_user, make_school, make_classroom):
+    counts = {}
+    for size in (5, 50):
+        class_id = make_class_of(app, make_user, make_school, make_classroom, size)
+        with app.app_context():
+            from dongui.models import Classroom
+            school_id = db.session.get(Classroom, class_id).school_id
+        make_user(role=Role.ADMIN, username=f"admin{size}", school_id=school_id)
+        client = app.test_client()
+        login(client, f"admin{size}")
+        counts[size] = count_statements(app, client, "/admin")
+    assert counts[5] == counts[50], counts

@@ -99,7 +99,7 @@ def test_dates_use_the_schools_time_zone(app, client, make_user, make_school, cl
     login(client, "boss")
     client.get("/admin")  # records last_seen_at at 03:00 UTC = 12:00 in Seoul
     client.set_cookie("lang", "en")
-    page = client.get("/admin").get_data(as_text=True)
+    page = client.get("/admin/teachers").get_data(as_text=True)
     assert "12:00" in page and "3:00" not in page
 
 

@@ -1,15 +1,20 @@
 """The school admin's pages: the school at a glance, staff and settings."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..audit import record_audit
+from ..content import get_catalog
+from ..exports import to_csv
 from ..extensions import db
+from ..i18n import current_locale
 from ..permissions import admin_required
 from . import staff as staff_ops
 from .forms import SettingsForm, TeacherForm
 from .queries import list_staff, summarize_school
+from .report import build_school_report
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,11 +28,27 @@ CONTACT_PROBLEMS = {
 @bp.get("")
 @admin_required
 def index():
-    """The school at a glance: people, classes and staff."""
-    school_id = current_user.school_id
-    return render_template(
-        "admin/index.html", summary=summarize_school(school_id), staff=list_staff(school_id)
-    )
+    """The school report: completion by class and by module, and who needs a nudge."""
+    school = current_user.school
+    report = build_school_report(school, current_user.id, get_catalog(), current_locale())
+    return render_template("admin/index.html", summary=summarize_school(school.id), report=report)
+
+
+@bp.get("/export.csv")
+@admin_required
+def export():
+    """The school report by class and by module as CSV (the same figures as the screen)."""
+    school = current_user.school
+    report = build_school_report(school, current_user.id, get_catalog(), current_locale())
+    header = [_("Kind"), _("Name"), _("Completed"), _("Assigned"), _("Completed (%%)"), _("Overdue")]
+    rows = [[_("Class"), c.name, c.tally.completed, c.tally.assigned, round(c.tally.share * 100),
+             c.tally.overdue] for c in report.classes]
+    rows += [[_("Module"), m.title, m.tally.completed, m.tally.assigned, round(m.tally.share * 100),
+              m.tally.overdue] for m in report.modules]
+    record_audit(school.id, current_user.id, "school.export", "school", school.id)
+    db.session.commit()
+    return Response(to_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="school-report.csv"'})
 
 
 def get_staff_or_404(user_id: int):

@@ -59,7 +59,7 @@ def create_class():
 @teacher_required
 def dashboard(class_id):
     """The class at a glance: who has done which assigned module."""
-    classroom = get_classroom_or_404(class_id)
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
     board = build_dashboard(classroom, get_catalog(), current_locale())
     sort = request.args.get("sort", "number")
     only_incomplete = request.args.get("show") == "incomplete"
@@ -374,7 +374,7 @@ def excuse(class_id, student_id):
 @teacher_required
 def class_module(class_id, slug):
     """One module in one class: who has completed it, scores, and which questions went wrong."""
-    classroom = get_classroom_or_404(class_id)
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
     module = get_module_or_404(slug)
     locale = current_locale()
     report = build_module_report(classroom.id, module, locale)
@@ -392,7 +392,7 @@ CELL_WORDS = {
 @teacher_required
 def export_class(class_id):
     """The dashboard as CSV: the same states and figures as the screen."""
-    classroom = get_classroom_or_404(class_id)
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
     board = build_dashboard(classroom, get_catalog(), current_locale())
     header = [_("No."), _("Name")]
     for column in board.columns:
@@ -418,7 +418,7 @@ def export_class(class_id):
 @teacher_required
 def student(class_id, student_id):
     """One student: their modules, attempts and last activity, with the roster actions."""
-    classroom = get_classroom_or_404(class_id)
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
     person = get_student_in_classroom_or_404(classroom, student_id)
     modules, attempts = build_student_view(classroom, person, get_catalog(), current_locale())
     return render_template("teach/student.html", classroom=classroom, student=person, modules=modules,
