@@ -128,6 +128,37 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     return Dashboard(columns=columns, rows=rows)
 
 
+def cell_labeller():
+    """Words for cells, made once per distinct cell in a request (a grid repeats them a lot)."""
+    from flask_babel import format_percent
+    from flask_babel import gettext as _
+    from markupsafe import Markup, escape
+
+    words = {
+        CellState.COMPLETED: ("✓", _("Completed")), CellState.EXCUSED: ("–", _("Excused")),
+        CellState.OVERDUE: ("⚠", _("Overdue")), CellState.LESSON_READ: ("◑", _("Lesson read")),
+        CellState.IN_PROGRESS: ("▸", ""), CellState.NOT_STARTED: ("○", _("Not started")),
+    }
+    cache: dict[Cell, Markup] = {}
+
+    def label(cell: Cell) -> Markup:
+        if cell not in cache:
+            symbol, text = words[cell.state]
+            step = _("step %(step)s of %(steps)s", step=cell.step, steps=cell.steps)
+            if cell.state == CellState.IN_PROGRESS:
+                text = step
+            elif cell.state == CellState.COMPLETED and cell.score is not None:
+                text = f"{text} {format_percent(cell.score)}"
+            elif cell.state == CellState.OVERDUE and cell.late_state == CellState.IN_PROGRESS:
+                text = f"{text} · {step}"
+            elif cell.state == CellState.OVERDUE and cell.late_state == CellState.LESSON_READ:
+                text = f"{text} · {words[CellState.LESSON_READ][1]}"
+            cache[cell] = Markup('<span aria-hidden="true">{}</span> {}').format(symbol, escape(text))
+        return cache[cell]
+
+    return label
+
+
 SORTS = {
     "number": lambda r: (r.number is None, r.number or 0, r.name),
     "name": lambda r: r.name,

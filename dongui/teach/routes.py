@@ -20,7 +20,7 @@ from ..permissions import (
 from . import assignments as assignment_ops
 from . import classes as class_ops
 from .analysis import SCORE_BANDS, build_module_report
-from .dashboard import arrange, build_dashboard, build_student_view
+from .dashboard import arrange, build_dashboard, build_student_view, cell_labeller
 from .forms import ClassroomForm, CoTeacherForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes
 from .roster import apply_import, parse_upload, preview_rows, rows_from_payload, rows_to_payload
@@ -65,7 +65,7 @@ def dashboard(class_id):
     only_incomplete = request.args.get("show") == "incomplete"
     return render_template("teach/dashboard.html", classroom=classroom, board=board,
                            rows=arrange(board, sort, only_incomplete), sort=sort,
-                           only_incomplete=only_incomplete)
+                           only_incomplete=only_incomplete, cell_label=cell_labeller())
 
 
 @bp.get("/classes/<int:class_id>/settings")
@@ -422,4 +422,5 @@ def student(class_id, student_id):
     person = get_student_in_classroom_or_404(classroom, student_id)
     modules, attempts = build_student_view(classroom, person, get_catalog(), current_locale())
     return render_template("teach/student.html", classroom=classroom, student=person, modules=modules,
+                           cell_label=cell_labeller(),
                            attempts=attempts, move_targets=list_other_classes(current_user.id, classroom.id))
