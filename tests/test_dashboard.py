@@ -265,3 +265,42 @@ def test_school_report_query_count_does_not_grow(app, make_user, make_school, ma
         login(client, f"admin{size}")
         counts[size] = count_statements(app, client, "/admin")
     assert counts[5] == counts[50], counts
+
+
+@pytest.mark.parametrize("page", ["module", "student"])
+def test_module_and_student_pages_query_count_does_not_grow(app, make_user, make_school, make_classroom, page):
+    counts = {}
+    for size in (5, 50):
+        class_id = make_class_of(app, make_user, make_school, make_classroom, size)
+        with app.app_context():
+            student = db.session.execute(sa.select(Enrollment.student_id).filter_by(
+                classroom_id=class_id)).scalars().first()
+        client = app.test_client()
+        login(client, f"teacher{size}")
+        path = (f"/teach/classes/{class_id}/modules/sample" if page == "module"
+                else f"/teach/classes/{class_id}/students/{student}")
+        counts[size] = count_statements(app, client, path)
+    assert counts[5] == counts[50], counts
+
+
+def test_a_student_in_two_classes_counts_once_in_each(app, make_user, make_school, make_classroom):
+    school = make_school(slug="two")
+    teacher = make_user(role=Role.TEACHER, username="t2", school_id=school)
+    make_user(role=Role.ADMIN, username="a2", school_id=school)
+    student = make_user(username="twice", school_id=school)
+    first = make_classroom(teacher, students=[student], name="A반")
+    second = make_classroom(teacher, students=[student], name="B반")
+    with app.app_context():
+        for class_id in (first, second):
+            db.session.add(Assignment(classroom_id=class_id, module_slug="sample", position=1))
+        db.session.add(ModuleProgress(user_id=student, module_slug="sample", last_step=3, attempts=1,
+                                      lesson_done_at=DONE, quiz_passed_at=DONE, best_score=1.0))
+        db.session.commit()
+    admin = app.test_client()
+    login(admin, "a2")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", admin.get("/admin").get_data(as_text=True)))
+    assert text.count("100% (1/1)") == 2   # once in each class
+    assert "100% (2/2)" in text            # the module across both classes
+    csv_rows = admin.get("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
+    assert "학급,A반,1,1,100,0" in csv_rows and "학급,B반,1,1,100,0" in csv_rows
+    assert "단원,표본 수업,2,2,100,0" in csv_rows  # the export says what the screen says
