@@ -235,3 +235,38 @@ class AuditEvent(db.Model):
     target_id: Mapped[int | None]
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # counts and ids only
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuestionStatus(enum.StrEnum):
+    NEW = "new"
+    ANSWERED = "answered"  # shown to the whole class
+    HIDDEN = "hidden"      # kept for the teacher, shown to no student
+
+
+def new_question_id() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
+class ClassQuestion(db.Model):
+    """A question put anonymously to a class's teachers.
+
+    Holds no user, no time of day, no address and no sequential id: the random id, the class and
+    the school-local date are all that say where it came from (DESIGN.md, "Data model").
+    """
+
+    __tablename__ = "class_questions"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_question_id)
+    classroom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_on: Mapped[date] = mapped_column(sa.Date)
+    answer: Mapped[str | None] = mapped_column(sa.Text)  # Markdown, sanitised when shown
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[QuestionStatus] = mapped_column(
+        sa.Enum(QuestionStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=QuestionStatus.NEW,
+    )

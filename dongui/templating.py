@@ -1,10 +1,10 @@
 """What every template can use: locale, language switch, quick exit, help panel, formats."""
 
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, format_number, format_percent
 from flask_babel import lazy_gettext as _l
 
 from .content import get_catalog
+from .formats import format_date, format_datetime, format_number, format_percent
 from .help.contacts import school_contacts, school_for_help
 from .i18n import current_locale, language_names
 from .models import Role

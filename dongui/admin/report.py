@@ -53,65 +53,79 @@ class SchoolReport:
 
 
 def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -> SchoolReport:
-    classes = db.session.execute(db.select(Classroom).where(
-        Classroom.school_id == school.id, Classroom.archived_at.is_(None)).order_by(Classroom.name)).scalars().all()
-    class_ids = [c.id for c in classes]
-    teachers = db.session.execute(
-        db.select(ClassTeacher.classroom_id, User.id, User.display_name)
-        .join(User, User.id == ClassTeacher.teacher_id).where(ClassTeacher.classroom_id.in_(class_ids))
-    ).all() if class_ids else []
-    enrollments = db.session.execute(
-        db.select(Enrollment.classroom_id, Enrollment.student_id, User.display_name, User.last_seen_at)
-        .join(User, User.id == Enrollment.student_id)
-        .where(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
-    ).all() if class_ids else []
-    assignments = [a for a in db.session.execute(db.select(Assignment).where(
-        Assignment.classroom_id.in_(class_ids))).scalars() if catalog.module(a.module_slug)] if class_ids else []
-    slugs = sorted({a.module_slug for a in assignments})
-    student_ids = {e.student_id for e in enrollments}
-    completed = set(db.session.execute(
-        db.select(ModuleProgress.user_id, ModuleProgress.module_slug).where(
-            ModuleProgress.user_id.in_(student_ids), ModuleProgress.module_slug.in_(slugs),
-            ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
-    ).all()) if student_ids and slugs else set()
-    excused = set(db.session.execute(
-        db.select(Excusal.classroom_id, Excusal.student_id, Excusal.module_slug)
-        .where(Excusal.classroom_id.in_(class_ids))).all()) if class_ids else set()
-
+    """Six queries whatever the school's size; the database counts, Python only adds up."""
+    classes = db.session.execute(db.select(Classroom.id, Classroom.name).where(
+        Classroom.school_id == school.id, Classroom.archived_at.is_(None)).order_by(Classroom.name)).all()
     lines = {c.id: ClassLine(c.id, c.name, [], 0, False) for c in classes}
-    for class_id, teacher_id, name in teachers:
+    if not lines:
+        return SchoolReport([], [], [], staff_module_completion(school.id, catalog))
+    class_ids = list(lines)
+    for class_id, teacher_id, name in db.session.execute(
+            db.select(ClassTeacher.classroom_id, User.id, User.display_name)
+            .join(User, User.id == ClassTeacher.teacher_id).where(ClassTeacher.classroom_id.in_(class_ids))
+            .order_by(User.display_name)):
         lines[class_id].teachers.append(name)
         lines[class_id].taught_by_me |= teacher_id == viewer_id
-    members: dict[int, list[int]] = {}
-    for e in enrollments:
-        members.setdefault(e.classroom_id, []).append(e.student_id)
-        lines[e.classroom_id].students += 1
-    modules = {slug: ModuleLine(slug, catalog.module(slug).text(locale)[0].title) for slug in slugs}
-    for a in assignments:
-        overdue = is_overdue(a.due_on, school.timezone)
-        modules[a.module_slug].classes += 1
-        for student_id in members.get(a.classroom_id, []):
-            if (a.classroom_id, student_id, a.module_slug) in excused:
-                continue
-            done = (student_id, a.module_slug) in completed
-            for tally in (lines[a.classroom_id].tally, modules[a.module_slug].tally):
-                tally.assigned += 1
-                tally.completed += done
-                tally.overdue += overdue and not done
+    active = sa.and_(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
+    for class_id, students in db.session.execute(
+            db.select(Enrollment.classroom_id, sa.func.count())
+            .join(User, User.id == Enrollment.student_id).where(active).group_by(Enrollment.classroom_id)):
+        lines[class_id].students = students
+
+    modules: dict[str, ModuleLine] = {}
+    for class_id, slug, due_on, assigned, completed in assignment_counts(class_ids):
+        module = catalog.module(slug)
+        if module is None:
+            continue
+        line = modules.setdefault(slug, ModuleLine(slug, module.text(locale)[0].title))
+        line.classes += 1
+        overdue = (assigned - completed) if is_overdue(due_on, school.timezone) else 0
+        for tally in (lines[class_id].tally, line.tally):
+            tally.assigned += assigned
+            tally.completed += completed
+            tally.overdue += overdue
+
+    never = db.session.execute(
+        db.select(Enrollment.student_id, User.display_name, Enrollment.classroom_id)
+        .join(User, User.id == Enrollment.student_id).where(active, User.last_seen_at.is_(None))
+    ).all()
     return SchoolReport(
         classes=list(lines.values()),
         modules=sorted(modules.values(), key=lambda m: catalog.module(m.slug).order),
-        never_signed_in=never_signed_in(enrollments, {c.id: c.name for c in classes}),
+        never_signed_in=never_signed_in(never, {c.id: c.name for c in classes}),
         staff_module=staff_module_completion(school.id, catalog),
     )
 
 
-def never_signed_in(enrollments, class_names) -> list[tuple[str, str]]:
+def assignment_counts(class_ids: list[int]):
+    """(class, module, due date, students assigned, students completed) for every assignment.
+
+    Assigned counts the class's active students not excused from the module; a student in two
+    classes counts once in each."""
+    done = (db.select(ModuleProgress.user_id, ModuleProgress.module_slug)
+            .where(ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
+            .subquery())
+    excused = sa.exists().where(Excusal.classroom_id == Assignment.classroom_id,
+                                Excusal.student_id == Enrollment.student_id,
+                                Excusal.module_slug == Assignment.module_slug)
+    # Outer joins keep an assignment in a class with no students (it still counts as assigned).
+    return db.session.execute(
+        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on,
+                  sa.func.count(User.id), sa.func.count(done.c.user_id))
+        .outerjoin(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
+        .outerjoin(User, sa.and_(User.id == Enrollment.student_id, User.deactivated_at.is_(None), ~excused))
+        .outerjoin(done, sa.and_(done.c.user_id == User.id, done.c.module_slug == Assignment.module_slug))
+        .where(Assignment.classroom_id.in_(class_ids))
+        .group_by(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on)
+    ).all()
+
+
+def never_signed_in(rows, class_names) -> list[tuple[str, str]]:
+    """(name, the classes they are in) for students who have never signed in."""
     students: dict[int, tuple[str, list[str]]] = {}
-    for e in enrollments:
-        if e.last_seen_at is None:
-            students.setdefault(e.student_id, (e.display_name, []))[1].append(class_names[e.classroom_id])
-    return sorted((name, ", ".join(classes)) for name, classes in students.values())
+    for student_id, name, class_id in rows:
+        students.setdefault(student_id, (name, []))[1].append(class_names[class_id])
+    return sorted((name, ", ".join(sorted(classes))) for name, classes in students.values())
 
 
 def staff_module_completion(school_id: int, catalog: Catalog) -> list[tuple[str, bool]]:

@@ -2,9 +2,24 @@
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from ..content.schema import Module
 from ..models import ModuleProgress
+
+
+class ProgressFacts(NamedTuple):
+    """The columns of a ModuleProgress row a status needs, for pages that read many rows."""
+
+    last_step: int
+    lesson_done_at: datetime | None
+    quiz_passed_at: datetime | None
+    best_score: float | None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.lesson_done_at is not None and self.quiz_passed_at is not None
 
 
 class StatusKind(enum.StrEnum):
@@ -27,7 +42,7 @@ def clamp_step(step: int, module: Module) -> int:
     return max(1, min(step, module.step_count))
 
 
-def module_status(progress: ModuleProgress | None, module: Module) -> ModuleStatus:
+def module_status(progress: ModuleProgress | ProgressFacts | None, module: Module) -> ModuleStatus:
     """The state of one module for one person. Skips and "not now" are never part of it."""
     if progress is None:
         return ModuleStatus(StatusKind.NOT_STARTED, steps=module.step_count)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from ..content import Catalog
 from ..extensions import db
-from ..learn.status import StatusKind, module_status
+from ..learn.status import ProgressFacts, StatusKind, module_status
 from ..models import Classroom, Enrollment, ModuleProgress, User
 from .assignments import excused_pairs, is_overdue, list_assignments
 
@@ -82,13 +82,16 @@ class Dashboard:
         return sum(1 for r in self.rows for c in r.cells if c.state == CellState.OVERDUE)
 
 
+STATE_OF_STATUS = {kind: CellState(kind.value) for kind in StatusKind}  # a lookup by value is slow
+
+
 def cell_for(progress, module, excused: bool, overdue: bool) -> Cell:
     if excused:
         return Cell(CellState.EXCUSED)
     status = module_status(progress, module)
     if status.kind == StatusKind.COMPLETED:
         return Cell(CellState.COMPLETED, status.step, status.steps, status.best_score)
-    base = CellState(status.kind.value)
+    base = STATE_OF_STATUS[status.kind]
     if overdue:
         return Cell(CellState.OVERDUE, status.step, status.steps, status.best_score, late_state=base)
     return Cell(base, status.step, status.steps, status.best_score)
@@ -107,15 +110,18 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     ids = [s.id for s in students]
     progress = {}
     if ids and slugs:
-        for row in db.session.execute(db.select(ModuleProgress).where(
-                ModuleProgress.user_id.in_(ids), ModuleProgress.module_slug.in_(slugs))).scalars():
-            progress[(row.user_id, row.module_slug)] = row
+        for row in db.session.execute(db.select(
+                ModuleProgress.user_id, ModuleProgress.module_slug, ModuleProgress.last_step,
+                ModuleProgress.lesson_done_at, ModuleProgress.quiz_passed_at, ModuleProgress.best_score,
+        ).where(ModuleProgress.user_id.in_(ids), ModuleProgress.module_slug.in_(slugs))):
+            progress[(row[0], row[1])] = ProgressFacts(*row[2:])
     excused = excused_pairs(classroom.id) if slugs else set()
     overdue = {a.module_slug: is_overdue(a.due_on, classroom.school.timezone) for a in assignments}
+    modules = [(slug, catalog.module(slug), overdue[slug]) for slug in slugs]
     rows = tuple(
         Row(s.id, s.number, s.display_name, s.last_seen_at, tuple(
-            cell_for(progress.get((s.id, slug)), catalog.module(slug), (s.id, slug) in excused,
-                     overdue[slug]) for slug in slugs))
+            cell_for(progress.get((s.id, slug)), module, (s.id, slug) in excused, late)
+            for slug, module, late in modules))
         for s in students
     )
     columns = tuple(
@@ -128,35 +134,44 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     return Dashboard(columns=columns, rows=rows)
 
 
-def cell_labeller():
-    """Words for cells, made once per distinct cell in a request (a grid repeats them a lot)."""
-    from flask_babel import format_percent
+def cell_renderer():
+    """`render(cell)`: the grid cell as a `<td>` with words and a symbol, made once per distinct
+    cell in a request (a 40 × 10 grid repeats a few dozen cells); `render.row(row)` does a row."""
     from flask_babel import gettext as _
     from markupsafe import Markup, escape
+
+    from ..formats import format_percent
 
     words = {
         CellState.COMPLETED: ("✓", _("Completed")), CellState.EXCUSED: ("–", _("Excused")),
         CellState.OVERDUE: ("⚠", _("Overdue")), CellState.LESSON_READ: ("◑", _("Lesson read")),
         CellState.IN_PROGRESS: ("▸", ""), CellState.NOT_STARTED: ("○", _("Not started")),
     }
+    step_words = _("step %(step)s of %(steps)s")  # formatted below, once per distinct step
     cache: dict[Cell, Markup] = {}
 
-    def label(cell: Cell) -> Markup:
-        if cell not in cache:
-            symbol, text = words[cell.state]
-            step = _("step %(step)s of %(steps)s", step=cell.step, steps=cell.steps)
-            if cell.state == CellState.IN_PROGRESS:
-                text = step
-            elif cell.state == CellState.COMPLETED and cell.score is not None:
-                text = f"{text} {format_percent(cell.score)}"
-            elif cell.state == CellState.OVERDUE and cell.late_state == CellState.IN_PROGRESS:
-                text = f"{text} · {step}"
-            elif cell.state == CellState.OVERDUE and cell.late_state == CellState.LESSON_READ:
-                text = f"{text} · {words[CellState.LESSON_READ][1]}"
-            cache[cell] = Markup('<span aria-hidden="true">{}</span> {}').format(symbol, escape(text))
-        return cache[cell]
+    def text_for(cell: Cell) -> str:
+        text = words[cell.state][1]
+        step = step_words % {"step": cell.step, "steps": cell.steps}
+        if cell.state == CellState.IN_PROGRESS:
+            return step
+        if cell.state == CellState.COMPLETED and cell.score is not None:
+            return f"{text} {format_percent(cell.score)}"
+        if cell.state == CellState.OVERDUE and cell.late_state == CellState.IN_PROGRESS:
+            return f"{text} · {step}"
+        if cell.state == CellState.OVERDUE and cell.late_state == CellState.LESSON_READ:
+            return f"{text} · {words[CellState.LESSON_READ][1]}"
+        return text
 
-    return label
+    def render(cell: Cell) -> Markup:
+        html = cache.get(cell)
+        if html is None:
+            html = cache[cell] = Markup('<td class="cell cell-{}"><span aria-hidden="true">{}</span> {}</td>').format(
+                cell.state.value, words[cell.state][0], escape(text_for(cell)))
+        return html
+
+    render.row = lambda row: Markup("").join(render(cell) for cell in row.cells)
+    return render
 
 
 SORTS = {

@@ -4,7 +4,6 @@ one student, and the CSV export. Registered on the teach blueprint."""
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +12,7 @@ from ..audit import record_audit
 from ..content import get_catalog
 from ..exports import to_csv
 from ..extensions import db
+from ..formats import format_datetime
 from ..i18n import current_locale
 from ..permissions import (
     get_classroom_or_404, get_module_or_404, get_student_in_classroom_or_404, teacher_required,
@@ -20,7 +20,7 @@ from ..permissions import (
 from . import assignments as assignment_ops
 from .analysis import SCORE_BANDS, build_module_report
 from .blueprint import bp
-from .dashboard import arrange, build_dashboard, build_student_view, cell_labeller
+from .dashboard import arrange, build_dashboard, build_student_view, cell_renderer
 from .queries import list_other_classes, list_roster
 
 
@@ -34,7 +34,7 @@ def dashboard(class_id):
     only_incomplete = request.args.get("show") == "incomplete"
     return render_template("teach/dashboard.html", classroom=classroom, board=board,
                            rows=arrange(board, sort, only_incomplete), sort=sort,
-                           only_incomplete=only_incomplete, cell_label=cell_labeller())
+                           only_incomplete=only_incomplete, render_cell=cell_renderer())
 
 
 @bp.get("/classes/<int:class_id>/assignments")
@@ -170,5 +170,5 @@ def student(class_id, student_id):
     person = get_student_in_classroom_or_404(classroom, student_id)
     modules, attempts = build_student_view(classroom, person, get_catalog(), current_locale())
     return render_template("teach/student.html", classroom=classroom, student=person, modules=modules,
-                           cell_label=cell_labeller(),
+                           render_cell=cell_renderer(),
                            attempts=attempts, move_targets=list_other_classes(current_user.id, classroom.id))

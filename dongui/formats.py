@@ -1,0 +1,71 @@
+"""Numbers, percentages and dates in the reader's language and the school's time zone.
+
+Babel directly, with its parsed locale and patterns kept: a class grid or a school report formats
+hundreds of values per page, and going through Flask-Babel for each one cost milliseconds.
+"""
+
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale, dates, numbers
+from flask_babel import get_locale, get_timezone
+
+
+@lru_cache(maxsize=8)
+def _locale(tag: str) -> Locale:
+    return Locale.parse(tag)
+
+
+@lru_cache(maxsize=4096)
+def _number(tag: str, value) -> str:
+    return numbers.format_decimal(value, locale=_locale(tag))
+
+
+@lru_cache(maxsize=4096)
+def _percent(tag: str, value: float) -> str:
+    return numbers.format_percent(value, locale=_locale(tag))
+
+
+@lru_cache(maxsize=32)
+def _pattern(tag: str, kind: str, width: str) -> dates.DateTimePattern:
+    """A date or date-and-time pattern. Day periods are spelled out ("오전", not "AM")."""
+    locale = _locale(tag)
+    date_pattern = dates.get_date_format(width, locale=locale).pattern
+    if kind == "date":
+        return dates.parse_pattern(date_pattern)
+    time_pattern = dates.get_time_format(width, locale=locale).pattern
+    time_pattern = time_pattern.replace("a", "aaaa") if "aaaa" not in time_pattern else time_pattern
+    combined = dates.get_datetime_format(width, locale=locale).replace("{1}", date_pattern)
+    return dates.parse_pattern(combined.replace("{0}", time_pattern))
+
+
+def format_number(value) -> str:
+    return _number(str(get_locale()), value)
+
+
+def format_percent(value: float) -> str:
+    return _percent(str(get_locale()), round(value, 4))
+
+
+def format_date(value: date | datetime | None, width: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone(str(get_timezone())))
+    tag = str(get_locale())
+    return _pattern(tag, "date", width).apply(value, _locale(tag))
+
+
+def format_datetime(value: datetime | None, width: str = "medium") -> str:
+    """An aware UTC datetime shown in the school's time zone."""
+    if value is None:
+        return ""
+    tag = str(get_locale())
+    local = value.astimezone(_zone(str(get_timezone())))
+    return _pattern(tag, "datetime", width).apply(local, _locale(tag))
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
