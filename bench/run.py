@@ -1,13 +1,16 @@
-"""`python bench/run.py`: seed a 2,000-student school, serve it with gunicorn on 127.0.0.1 and
-measure /healthz, a lesson step, the class dashboard and the school report in one run.
+"""`python bench/run.py`: seed a 2,000-student school, serve it with gunicorn (gunicorn.conf.py) on
+127.0.0.1 and measure, in one run, /healthz, a lesson step, the student's /learn, the class
+dashboard, the school report and quiz submission with ten signed-in clients; then peak RSS per
+worker and the time of a 500-row roster import through the web pages.
 
-Bounded: fixed concurrency (10 connections) and duration (BENCH_SECONDS, default 10 s per
-page); it starts and stops its own server. Needs wrk (apt-get install wrk).
-Set BENCH_DATABASE_URL to measure on PostgreSQL (an empty database) instead of SQLite.
+Bounded: wrk with 10 connections for BENCH_SECONDS (default 10) per page; it starts and stops its
+own server. Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an empty
+database) instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's).
 """
 
 import http.cookiejar
 import os
+import platform
 import re
 import shutil
 import socket
@@ -24,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = 10
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CLIENTS = 10  # signed-in students whose sessions the load cycles through
+QUIZ_SUBMISSIONS = 6000  # one-time tokens prepared: more than a run can use
 
 
 def free_port() -> int:
@@ -33,11 +37,48 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(env: dict) -> dict:
+class Client:
+    """A signed-in browser: a cookie jar and the page's CSRF token."""
+
+    def __init__(self, base: str, username: str, password: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.get("/login")
+        self.post("/login", {"csrf_token": csrf_token(page), "username": username, "password": password})
+
+    def get(self, path: str) -> str:
+        return self.opener.open(self.base + path, timeout=60).read().decode()
+
+    def post(self, path: str, fields: dict) -> str:
+        return self.opener.open(self.base + path, urllib.parse.urlencode(fields).encode(), timeout=120).read().decode()
+
+    def upload(self, path: str, fields: dict, filename: str, data: bytes) -> str:
+        boundary = "----dongui-bench"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                 for k, v in fields.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                     f"Content-Type: text/csv\r\n\r\n".encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.base + path, body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        return self.opener.open(request, timeout=120).read().decode()
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
+
+
+def prepare() -> dict:
     from flask_migrate import upgrade
 
     from bench.seed import seed
     from dongui import create_app
+    from dongui.extensions import db
 
     app = create_app()
     with app.app_context():
@@ -45,30 +86,65 @@ def prepare(env: dict) -> dict:
         started = time.perf_counter()
         info = seed()
         info["seconds"] = time.perf_counter() - started
-        from dongui.extensions import db
+        info["app"] = app
         db.engine.dispose()
     return info
 
 
-def sign_in(base: str, username: str, password: str) -> str:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": password})
-    opener.open(f"{base}/login", data.encode())
-    return next(c.value for c in jar if c.name == "dongui_session")
+def quiz_requests(app, clients: list[Client], users: list[int], slug: str) -> list[str]:
+    """POST lines with fresh one-time tokens for each client, answers all correct."""
+    from dongui.content import get_catalog
+    from dongui.learn.submission import ANSWER_PREFIX, issue_token
+
+    with app.test_request_context():
+        quiz = get_catalog().module(slug).quiz
+        answers = [(ANSWER_PREFIX + q.id, choice) for q in quiz.questions for choice in sorted(q.correct_ids)]
+        lines = []
+        for n in range(QUIZ_SUBMISSIONS):
+            client, user_id = clients[n % len(clients)], users[n % len(clients)]
+            fields = [("csrf_token", client.csrf), ("token", issue_token(user_id, slug)), *answers]
+            lines.append(f"POST\t/learn/{slug}/quiz\t{client.cookie}\t{urllib.parse.urlencode(fields)}")
+    return lines
 
 
-def measure(base: str, path: str, cookie: str | None) -> tuple:
+def measure(base: str, workdir: Path, name: str, lines: list[str]) -> tuple:
+    script = workdir / f"{name}.txt"
+    script.write_text("\n".join(lines) + "\n")
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
-               "-s", str(ROOT / "bench" / "percentiles.lua")]
-    if cookie:
-        command += ["-H", f"Cookie: dongui_session={cookie}"]
-    output = subprocess.run(command + [base + path], capture_output=True, text=True, check=True).stdout
+               "-s", str(ROOT / "bench" / "load.lua"), base, "--", str(script), "2"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     _label, requests, rps, p50, p95, errors = next(
         line for line in output.splitlines() if line.startswith("RESULT")).split()
     return int(requests), float(rps), float(p50), float(p95), int(errors)
+
+
+def worker_peak_rss_mb(master_pid: int) -> list[float]:
+    """VmHWM (the peak resident set) of each gunicorn worker, from /proc."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", text).group(1)) / 1024)
+    return peaks
+
+
+def time_roster_import(teacher: Client, class_id: int) -> tuple[float, float]:
+    csv = "번호,이름\n" + "".join(f"{n},가져온학생{n:03d}\n" for n in range(1, 501))
+    page = teacher.get(f"/teach/classes/{class_id}/import")
+    started = time.perf_counter()
+    preview = teacher.upload(f"/teach/classes/{class_id}/import", {"csrf_token": csrf_token(page)},
+                             "roster.csv", csv.encode("cp949"))
+    previewed = time.perf_counter()
+    payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
+    cards = teacher.post(f"/teach/classes/{class_id}/import/confirm",
+                         {"csrf_token": csrf_token(preview), "payload": payload})
+    done = time.perf_counter()
+    if cards.count("가져온학생") < 500:
+        raise SystemExit("the roster import did not create 500 cards")
+    return previewed - started, done - previewed
 
 
 def main() -> int:
@@ -81,43 +157,60 @@ def main() -> int:
     env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
     env["RATELIMIT_STORAGE_URI"] = "memory://"
     env["LOGIN_LIMIT_PER_ADDRESS"] = "10000 per minute"
+    env["DONGUI_BIND"] = f"127.0.0.1:{free_port()}"
+    if "BENCH_WORKERS" in os.environ:
+        env["WEB_CONCURRENCY"] = os.environ["BENCH_WORKERS"]
     os.environ.update(env)
-    info = prepare(env)
-    print(f"seeded 2,000 students in 60 classes in {info['seconds']:.1f} s "
-          f"({env['DATABASE_URL'].split(':')[0]})")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(WORKERS), "-b",
-                               f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "app:app"],
-                              cwd=ROOT, env=env)
+    info = prepare()
+    engine = env["DATABASE_URL"].split(":")[0].split("+")[0]
+    print(f"seeded 2,000 students in 60 classes in {info['seconds']:.1f} s ({engine})")
+    base = f"http://{env['DONGUI_BIND']}"
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+                               "--access-logfile", "/dev/null", "--error-logfile", str(workdir / "error.log"),
+                               "app:app"], cwd=ROOT, env=env)
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)
-        teacher = sign_in(base, info["teacher"], info["password"])
-        admin = sign_in(base, info["admin"], info["password"])
-        student = sign_in(base, info["student"], info["password"])
+        password = info["password"]
+        students = [Client(base, f"bench-s{n:04d}", password) for n in range(CLIENTS)]
+        teacher, admin = Client(base, info["teacher"], password), Client(base, info["admin"], password)
+        slug = info["module"]
+        for client in students:
+            client.csrf = csrf_token(client.get(f"/learn/{slug}/quiz"))
+
+        def gets(path, clients):
+            return [f"GET\t{path}\t{c.cookie}\t" for c in clients]
+
         pages = [
-            ("/healthz", "/healthz", None),
-            ("lesson step", f"/learn/{info['module']}/2", student),
-            ("class dashboard (40 students)", f"/teach/classes/{info['big_class']}", teacher),
-            ("school report (2,000 students)", "/admin", admin),
+            ("/healthz", ["GET\t/healthz\t\t"]),
+            ("a lesson step", gets(f"/learn/{slug}/2", students)),
+            ("the student's /learn", gets("/learn", students)),
+            ("class dashboard (40 × 9)", gets(f"/teach/classes/{info['big_class']}", [teacher])),
+            ("school report (2,000)", gets("/admin", [admin])),
+            ("quiz submission", quiz_requests(info["app"], students, info["student_ids"], slug)),
         ]
-        print(f"gunicorn -w {WORKERS}, wrk {CONNECTIONS} connections, {SECONDS} s each, 127.0.0.1")
-        print(f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
-        results = {}
-        for label, path, cookie in pages:
-            requests, rps, p50, p95, errors = measure(base, path, cookie)
-            results[label] = rps
-            print(f"{label:34} {rps:8.1f} {p50:8.1f} {p95:8.1f} {errors:7d}")
-        ratio = results["lesson step"] / results["/healthz"]
-        print(f"lesson step / healthz requests per second: {ratio:.2f}")
+        workers = len(worker_peak_rss_mb(server.pid))
+        print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"gunicorn {workers} workers, wrk {CONNECTIONS} connections × {SECONDS} s per page, "
+              f"{CLIENTS} signed-in students")
+        print(f"| page | requests/s | p50 ms | p95 ms | errors | ÷ /healthz |\n| --- | --- | --- | --- | --- | --- |")
+        healthz = None
+        for label, lines in pages:
+            _requests, rps, p50, p95, errors = measure(base, workdir, re.sub(r"\W+", "-", label), lines)
+            healthz = healthz or rps
+            print(f"| {label} | {rps:,.1f} | {p50:,.1f} | {p95:,.1f} | {errors} | {rps / healthz:.2f} |")
+        peaks = worker_peak_rss_mb(server.pid)
+        print(f"peak RSS per worker: {min(peaks):.0f}–{max(peaks):.0f} MB ({len(peaks)} workers)")
+        preview, confirm = time_roster_import(teacher, info["import_class"])
+        print(f"500-row roster import (CSV, CP949): preview {preview:.2f} s, confirm {confirm:.2f} s, "
+              f"total {preview + confirm:.2f} s")
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=15)
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

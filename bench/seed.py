@@ -76,6 +76,12 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
     for table, rows in ((Enrollment, enrollments), (Assignment, assignments),
                         (ModuleProgress, progress), (QuizAttempt, attempts)):
         db.session.execute(sa.insert(table), rows)
+    # An empty class of the first teacher, for the roster-import measurement.
+    import_class = db.session.execute(sa.insert(Classroom).values(
+        school_id=school.id, name="가져오기 반", year=2026, join_code="BIMPORT", created_at=now
+    ).returning(Classroom.id)).scalar_one()
+    db.session.execute(sa.insert(ClassTeacher), [{"classroom_id": import_class, "teacher_id": ids["bench-t00"]}])
     db.session.commit()
-    return {"big_class": class_ids[0], "teacher": "bench-t00", "admin": "bench-admin",
-            "student": "bench-s0000", "module": modules[1].slug, "password": PASSWORD}
+    return {"big_class": class_ids[0], "import_class": import_class, "teacher": "bench-t00",
+            "admin": "bench-admin", "student": "bench-s0000", "module": modules[1].slug, "password": PASSWORD,
+            "student_ids": [ids[f"bench-s{n:04d}"] for n in range(10)]}

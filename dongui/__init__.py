@@ -27,6 +27,7 @@ def create_app(test_config=None) -> Flask:
 def init_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone
+    from .logs import install_log_filters
 
     db.init_app(app)
     _tune_sqlite(app, db)
@@ -35,6 +36,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    install_log_filters()
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -3,6 +3,10 @@
 from .extensions import db
 from .models import AuditEvent
 
+# Detail keys whose values are user ids (one id or a list of ids). Name users in detail only
+# under these keys, so that erasing a student can find and remove their id (admin/privacy.py).
+USER_ID_KEYS = frozenset({"user", "users", "student", "students", "to", "by"})
+
 
 def record_audit(school_id: int, actor_id: int | None, action: str, target_type: str,
                  target_id: int | None, **detail) -> AuditEvent:

@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import translations
 from .auth.accounts import create_user, find_user, reset_password
+from .auth.passwords import password_problem
 from .demo import DEMO_PASSWORD, find_demo_school, refuse_seed_in_production, seed_demo
 from .errors import ConfigurationError
 from .extensions import db
@@ -63,6 +64,8 @@ def create_admin(username, school_slug, display_name, password):
     if password is None and sys.stdin.isatty():
         password = click.prompt("Password (empty: generate one)", hide_input=True,
                                 confirmation_prompt=True, default="", show_default=False) or None
+    if password is not None:
+        check_chosen_password(password, Role.ADMIN, username)
     try:
         user, one_time = create_user(school, username, display_name or username, Role.ADMIN, password)
     except ValueError as exc:
@@ -84,6 +87,117 @@ def reset_password_command(username):
     db.session.commit()
     click.secho(f"New one-time password for {user.username}: {password}", fg="green")
     click.echo("They must change it when they sign in; their other sessions have ended.")
+
+
+@users_cli.command("export")
+@click.argument("username")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the JSON (UTF-8) to this file instead of printing it.")
+def export_user(username, output):
+    """Print a student's data as JSON (the export is logged)."""
+    import json
+
+    from .admin.privacy import export_student, record_export
+
+    student = find_student_or_fail(username)
+    data = (json.dumps(export_student(student), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if output:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    else:
+        click.echo(data, nl=False)  # bytes: UTF-8 whatever the terminal's encoding
+    record_export(student, None)
+    db.session.commit()
+    if output:
+        click.secho(f"Wrote the data of {student.username} to {output}.", fg="green", err=True)
+
+
+@users_cli.command("delete")
+@click.argument("username")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_user(username, yes):
+    """Erase a student: account, classes, excusals, progress and attempts (logged)."""
+    from .admin.privacy import delete_student
+
+    student = find_student_or_fail(username)
+    label = f"{student.username} ({student.display_name}, {student.school.name})"
+    if not yes and not click.confirm(f"Delete student {label} and all of their data? "
+                                     "This cannot be undone."):
+        fail("Nothing was deleted.")
+    delete_student(student, None)
+    db.session.commit()
+    click.secho(f"Deleted student {label} and all of their data.", fg="green")
+
+
+@users_cli.command("purge")
+@click.option("--inactive-since", "since", required=True, metavar="YYYY-MM-DD",
+              help="Erase students not seen since this day began (in the school's time zone).")
+@click.option("--school", "school_slug", help="Only this school's students (default: every school).")
+@click.option("--dry-run", is_flag=True, help="List who would be deleted; delete nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation at a terminal.")
+def purge_users(since, school_slug, dry_run, yes):
+    """Erase students inactive since a date (never signed in: created before it)."""
+    from .admin.privacy import purge_inactive, start_of_day
+    from .clock import utcnow
+
+    day = parse_day(since, "--inactive-since")
+    schools = select_schools(school_slug)
+    if any(start_of_day(day, school.timezone) > utcnow() for school in schools):
+        fail(f"--inactive-since {since} is in the future: that would delete every student.")
+    found = [(school, describe_students(purge_inactive(school, day, dry_run=True)))
+             for school in schools]
+    for school, students in found:
+        for line in students:
+            click.echo(f"{school.slug}\t{line}")
+    total = sum(len(students) for _school, students in found)
+    if dry_run:
+        click.secho(f"Dry run: {total} student(s) not seen since {day} would be deleted.", fg="green")
+        return
+    if total and not yes and sys.stdin.isatty() and not click.confirm(
+            f"Delete these {total} student(s) and all of their data?"):
+        fail("Nothing was deleted.")
+    for school, _students in found:
+        purge_inactive(school, day, dry_run=False)
+    db.session.commit()
+    click.secho(f"Deleted {total} student(s) not seen since {day}.", fg="green")
+
+
+def find_student_or_fail(username: str):
+    user = find_user(username)
+    if user is None:
+        fail(f"No user {username!r}.")
+    if user.role != Role.STUDENT:
+        fail(f"{user.username} is a {user.role.value}, not a student: only students are exported or "
+             "deleted here (staff accounts are deactivated on the admin's Teachers page).")
+    return user
+
+
+def parse_day(value: str, option: str):
+    """A YYYY-MM-DD date, or a clear failure."""
+    from datetime import date
+
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    fail(f"{option} must be a date written YYYY-MM-DD (for example 2025-03-01), not {value!r}.")
+
+
+def select_schools(slug: str | None) -> list[School]:
+    if slug is None:
+        return list(db.session.execute(db.select(School).order_by(School.slug)).scalars())
+    school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one_or_none()
+    if school is None:
+        fail(f"No school with slug {slug!r}.")
+    return [school]
+
+
+def describe_students(students) -> list[str]:
+    """One line per student, read now: after a purge the objects are gone."""
+    return [f"{s.username}\t{s.display_name}\t"
+            f"{s.last_seen_at.date().isoformat() if s.last_seen_at else 'never signed in'}"
+            for s in students]
 
 
 @translate_cli.command("extract")
@@ -129,6 +243,7 @@ def demo_seed(password):
         refuse_seed_in_production()
     except ConfigurationError as exc:
         fail(str(exc))
+    check_chosen_password(password, Role.ADMIN)  # one password for every demo account
     school = seed_demo(password)
     if school is None:
         school = find_demo_school()
@@ -193,6 +308,16 @@ def roster_import(path, class_id, dry_run):
         click.echo(f"{user.username}\t{password}\t{user.display_name}")
 
 
+def check_chosen_password(password: str, role: Role, username: str = "") -> None:
+    """Fail, saying why, when a password typed at the command line breaks the password rule."""
+    from flask_babel import force_locale
+
+    problem = password_problem(password, role, username)
+    if problem is not None:
+        with force_locale("en"):
+            fail(f"Password not accepted: {problem}")
+
+
 def sign_in_help(password: str) -> str:
     return "\n".join([
         "Sign in at http://127.0.0.1:5000/login with:",
@@ -203,6 +328,31 @@ def sign_in_help(password: str) -> str:
     ])
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--to", "folder", default=None, help="Folder for the backup (default: instance/backups).")
+def backup_command(folder):
+    """Back up the database: SQLite online to a timestamped file; for PostgreSQL, print the pg_dump command."""
+    from pathlib import Path
+
+    from .backup import BackupError, backup_sqlite, pg_dump_command
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = Path(folder) if folder else Path(current_app.instance_path) / "backups"
+    if url.startswith("postgresql"):
+        click.echo("PostgreSQL: run pg_dump (it takes a consistent snapshot while Dongui keeps serving):")
+        click.echo(f"  {pg_dump_command(url, target)}")
+        click.echo("Restore into an empty database with: pg_restore --no-owner --dbname=<database> <file>")
+        return
+    try:
+        path = backup_sqlite(url, target)
+    except BackupError as error:
+        fail(f"Backup failed: {error}")
+    click.echo(f"Backed up to {path} ({path.stat().st_size:,} bytes).")
+    click.echo("To restore: stop Dongui, copy this file over the database file, start Dongui.")
+
+
 def register_commands(app) -> None:
     for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli, roster_cli):
         app.cli.add_command(group)
+    app.cli.add_command(backup_command)

@@ -52,6 +52,7 @@ def settings_from_environment(instance_path: Path) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "150 per minute"),
         "JOIN_LIMIT": env("JOIN_LIMIT", "20 per 10 minutes"),
         "SIGNUP_LIMIT": env("SIGNUP_LIMIT", "20 per hour"),
+        "QUESTION_LIMIT": env("QUESTION_LIMIT", "5 per day"),
         "CONTENT_STRICT": not running_content_check(),
     }
 

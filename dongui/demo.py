@@ -11,7 +11,8 @@ from .models import Enrollment, Role, School, User
 from .teach.classes import create_classroom
 
 DEMO_SLUG = "demo"
-DEMO_PASSWORD = "dongui-demo"
+# Long enough for staff accounts (dongui/auth/passwords.py); every demo account shares it.
+DEMO_PASSWORD = "dongui-demo-2026"
 STUDENTS_PER_CLASS = 15
 DEMO_YEAR = 2026
 # Common Korean names, as a real class list would have them.

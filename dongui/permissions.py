@@ -30,6 +30,20 @@ teacher_required = role_required(Role.TEACHER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
 
 
+def get_school_student_or_404(user_id: int):
+    """A student of the signed-in admin's school; staff, another school's or unknown ids answer 404."""
+    from .extensions import db
+    from .models import User
+
+    student = db.session.execute(
+        db.select(User).where(User.id == user_id, User.school_id == current_user.school_id,
+                              User.role == Role.STUDENT)
+    ).scalar_one_or_none()
+    if student is None:
+        abort(404)
+    return student
+
+
 def get_module_or_404(slug: str):
     """A module the signed-in user may take; staff-only modules are invisible to students."""
     from .content import get_catalog
@@ -94,3 +108,29 @@ def get_student_in_classroom_or_404(classroom, student_id: int):
     if student is None:
         abort(404)
     return student
+
+
+def get_enrolled_classroom_or_404(class_id: int):
+    """A class the signed-in student is in (not archived); any other id answers 404."""
+    from .extensions import db
+    from .models import Classroom, Enrollment
+
+    classroom = db.session.execute(
+        db.select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(Classroom.id == class_id, Enrollment.student_id == current_user.id,
+               Classroom.archived_at.is_(None))
+    ).scalar_one_or_none()
+    if classroom is None:
+        abort(404)
+    return classroom
+
+
+def get_question_or_404(classroom, question_id: str):
+    """A question put to `classroom` (already checked as the user's); any other id answers 404."""
+    from .extensions import db
+    from .models import ClassQuestion
+
+    question = db.session.get(ClassQuestion, question_id) if len(question_id) <= 32 else None
+    if question is None or question.classroom_id != classroom.id:
+        abort(404)
+    return question

@@ -1,11 +1,13 @@
 """Response headers and error pages, the same for every blueprint."""
 
-from flask import current_app, render_template, request
+from flask import current_app, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .questions import is_question_post
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,6 +32,21 @@ ERROR_TEXT = {
     500: (_l("Something went wrong on our side"),
           _l("Nothing you did caused this. Please try again in a moment.")),
 }
+QUESTION_LIMIT_TEXT = (_l("That's all the questions for today"),
+                       _l("To keep the question box useful for everyone, each student can send a few "
+                          "questions a day. You can ask again tomorrow. If you need help now, the "
+                          "help page lists who to call or message."))
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure in production, and whenever the request came over https."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def cookie_secure() -> bool:
+    return current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure
 
 
 def set_security_headers(response):
@@ -45,6 +62,8 @@ def set_security_headers(response):
 
 def render_error(code: int, status: int | None = None):
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if code == 429 and request.endpoint == "learn.class_questions":
+        title, message = QUESTION_LIMIT_TEXT
     return render_template("errors/error.html", code=code, title=title, message=message), (
         status or code
     )
@@ -63,12 +82,15 @@ def handle_csrf_error(error: CSRFError):
 def handle_server_error(error):
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
-    current_app.logger.error("unhandled error on %s %s", request.method, request.path,
-                             exc_info=original)
+    # A failed question POST is logged without its address: the line must not mark an asker.
+    where = "the question box" if is_question_post(request.method, request.path) else (
+        f"{request.method} {request.path}")
+    current_app.logger.error("unhandled error on %s", where, exc_info=original)
     return render_error(500)
 
 
 def register_error_handlers(app) -> None:
+    app.session_interface = SessionInterface()
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from dongui import create_app
 from dongui import translations
 from dongui.auth.accounts import create_user
-from dongui.extensions import db
+from dongui.extensions import db, limiter
 from dongui.models import Enrollment, Role, School
 from dongui.teach.classes import create_classroom
 
@@ -83,6 +83,7 @@ def app(database_url, app_config, clock):
     app = create_app(base_config(database_url, CLOCK=clock, **app_config))
     with app.app_context():
         db.create_all()
+        limiter.reset()  # the in-memory limits live as long as the process: start each test clean
     yield app
     with app.app_context():
         db.session.remove()

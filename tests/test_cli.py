@@ -3,6 +3,7 @@
 import pytest
 from werkzeug.security import check_password_hash
 
+from dongui.demo import DEMO_PASSWORD
 from dongui.extensions import db
 from dongui.models import ClassTeacher, Classroom, Enrollment, Role, School, User
 from tests.conftest import login
@@ -87,7 +88,7 @@ def test_reset_password_for_unknown_user(runner):
 
 
 def test_demo_seed_builds_the_demo_school(app, runner, client):
-    result = runner.invoke(args=["demo", "seed", "--password", "try-it-out"])
+    result = runner.invoke(args=["demo", "seed", "--password", "try-it-out-today"])
     assert result.exit_code == 0, result.output
     assert "demo data" in result.output and "demo-teacher" in result.output
     assert count(app, School) == 1 and count(app, Classroom) == 2 and count(app, ClassTeacher) == 2
@@ -103,7 +104,7 @@ def test_demo_seed_builds_the_demo_school(app, runner, client):
     for username, landing in (("demo-admin", "/admin"), ("demo-teacher", "/teach"),
                               ("demo-teacher2", "/teach"), ("demo-student17", "/learn")):
         browser = app.test_client()
-        assert login(browser, username, "try-it-out").headers["Location"] == landing
+        assert login(browser, username, "try-it-out-today").headers["Location"] == landing
         assert browser.get(landing).status_code == 200
 
 
@@ -123,16 +124,16 @@ def test_demo_seed_is_refused_in_production(app, runner):
 
 def test_demo_pages_show_the_classes(app, runner, client):
     runner.invoke(args=["demo", "seed"])
-    login(client, "demo-teacher", "dongui-demo")
+    login(client, "demo-teacher", DEMO_PASSWORD)
     page = client.get("/teach").get_data(as_text=True)
     assert "2학년 3반" in page and "2학년 4반" not in page
-    login(app.test_client(), "demo-admin", "dongui-demo")
+    login(app.test_client(), "demo-admin", DEMO_PASSWORD)
     admin = app.test_client()
-    login(admin, "demo-admin", "dongui-demo")
+    login(admin, "demo-admin", DEMO_PASSWORD)
     report = admin.get("/admin").get_data(as_text=True)
     assert "김선영 선생님" in report and "박준호 선생님" in report
     student = app.test_client()
-    login(student, "demo-student16", "dongui-demo")
+    login(student, "demo-student16", DEMO_PASSWORD)
     assert "2학년 4반" in student.get("/learn").get_data(as_text=True)
 
 

@@ -7,7 +7,7 @@ from flask import url_for
 
 from dongui.models import Role
 from dongui.web import CONTENT_SECURITY_POLICY
-from tests.conftest import login
+from tests.conftest import get_user, login
 
 EXPECTED_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,12 +53,16 @@ def test_every_get_route_has_headers_and_html_lang(app, client, make_user, make_
     if role is not None:
         user_id = make_user(role=role, username="person")
         login(client, "person")
+        school_id = get_user(app, user_id).school_id
         if role != Role.STUDENT:
-            student_id = make_user(username="pupil")
+            student_id = make_user(username="pupil", school_id=school_id)
             class_id = make_classroom(user_id, students=[student_id])
+        else:  # the student's own class (its question box)
+            teacher_id = make_user(role=Role.TEACHER, username="their-teacher", school_id=school_id)
+            class_id = make_classroom(teacher_id, students=[user_id])
     client.set_cookie("lang", lang)
     values = {"slug": "sample", "step": 1, "attempt_id": make_attempt(client),
-              "class_id": class_id, "student_id": student_id}
+              "class_id": class_id, "student_id": student_id, "user_id": student_id}
     for path in get_paths(app, values):
         response = client.get(path)
         check_headers(response, path)
@@ -93,3 +97,19 @@ def test_no_page_loads_anything_from_another_host(client):
                 # Only links people choose to follow: help lines and the quick exit.
                 assert re.search(r'<a [^>]*href="' + re.escape(attr), body), attr
         assert "@import" not in body and "url(" not in body
+
+
+def test_cookies_are_secure_when_served_over_https(app, client, make_user):
+    make_user(username="secure-student")
+    response = client.post("/login", data={"username": "secure-student", "password": "correct horse battery"},
+                           base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    response = client.post("/lang", data={"lang": "en"}, base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_cookies_are_not_secure_over_plain_http_outside_production(app, client, make_user):
+    make_user(username="plain-student")
+    response = client.post("/login", data={"username": "plain-student", "password": "correct horse battery"})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" not in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..models import normalize_username
 
 
 class TeacherForm(FlaskForm):
@@ -37,3 +39,50 @@ class SettingsForm(FlaskForm):
             ZoneInfo(field.data.strip())
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValidationError(_l("Unknown time zone. Use a name such as Asia/Seoul.")) from exc
+
+
+class StudentSearchForm(FlaskForm):
+    """The student list's search box (a GET form: it changes nothing, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Name or username"), validators=[Optional(), Length(max=80)])
+
+
+class ExportStudentForm(FlaskForm):
+    submit = SubmitField(_l("Download the data (JSON)"))
+
+
+class DeleteStudentForm(FlaskForm):
+    """Deleting asks for the student's username, typed, so a slip of the finger cannot erase anyone."""
+
+    username = StringField(_l("Username"), validators=[
+        DataRequired(message=_l("Type the student's username to confirm."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+    submit = SubmitField(_l("Delete the student and their data"))
+
+    def __init__(self, expected_username: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected_username = expected_username
+
+    def validate_username(self, field):
+        if normalize_username(field.data) != self.expected_username:
+            raise ValidationError(_l("That is not this student's username. Nothing was deleted."))
+
+
+class AuditFilterForm(FlaskForm):
+    """The activity log's filters (a GET form). Menus list only what the log holds."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validate_choice=False)
+    actor = SelectField(_l("Done by"), validate_choice=False)
+    target_type = SelectField(_l("Concerning"), validate_choice=False)
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))

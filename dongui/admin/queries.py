@@ -1,12 +1,17 @@
 """Read-only queries behind the school admin's pages."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import ClassTeacher, Classroom, Role, User
+from ..models import (
+    AuditEvent, ClassTeacher, Classroom, Enrollment, ModuleProgress, QuizAttempt, Role, User,
+    normalize_username,
+)
+
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -59,3 +64,217 @@ def list_staff(school_id: int) -> list[StaffRow]:
         .order_by(User.display_name)
     ).all()
     return [StaffRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list: its rows, which page it is (1-based) and how many there are."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(select, page: int, per_page: int = PER_PAGE) -> tuple[list, int, int, int]:
+    """Rows of `select` for `page` (clamped into range), the page, the page count and the total."""
+    total = db.session.execute(
+        db.select(sa.func.count()).select_from(select.order_by(None).subquery())
+    ).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(select.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, page, pages, total
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    id: int
+    display_name: str
+    username: str
+    last_seen_at: datetime | None
+    is_active: bool
+    classes: tuple[str, ...] = ()
+
+
+def list_students(school_id: int, search: str, page: int) -> Page:
+    """The school's students, by name, optionally matching a name or username; 3 queries a page."""
+    select = db.select(User.id, User.display_name, User.username, User.last_seen_at,
+                       User.deactivated_at.is_(None)).where(
+        User.school_id == school_id, User.role == Role.STUDENT)
+    search = (search or "").strip()
+    if search:
+        select = select.where(sa.or_(
+            User.display_name.icontains(search, autoescape=True),
+            User.username.icontains(normalize_username(search), autoescape=True)))
+    rows, page, pages, total = paginate(select.order_by(User.display_name, User.username), page)
+    classes = class_names_by_student([row[0] for row in rows])
+    items = [StudentRow(*row, classes=tuple(classes.get(row[0], ()))) for row in rows]
+    return Page(items, page, pages, total)
+
+
+def class_names_by_student(student_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the (not archived) classes each student is in, newest year first."""
+    if not student_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Enrollment.student_id, Classroom.name)
+        .join(Classroom, Classroom.id == Enrollment.classroom_id)
+        .where(Enrollment.student_id.in_(student_ids), Classroom.archived_at.is_(None))
+        .order_by(Classroom.year.desc(), Classroom.name)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for student_id, name in rows:
+        names.setdefault(student_id, []).append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class StudentClass:
+    id: int
+    name: str
+    year: int
+    number: int | None
+    is_archived: bool
+
+
+@dataclass(frozen=True)
+class StudentSummary:
+    classes: list[StudentClass]
+    modules_started: int
+    modules_completed: int
+    attempts: int
+
+
+def describe_student(student_id: int) -> StudentSummary:
+    """What the admin's student page and the delete confirmation show about one student."""
+    classes = [StudentClass(*row) for row in db.session.execute(
+        db.select(Classroom.id, Classroom.name, Classroom.year, Enrollment.number,
+                  Classroom.archived_at.is_not(None))
+        .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(Enrollment.student_id == student_id)
+        .order_by(Classroom.year.desc(), Classroom.name)
+    ).all()]
+    started, completed = db.session.execute(
+        db.select(sa.func.count(), sa.func.count().filter(
+            ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None)))
+        .where(ModuleProgress.user_id == student_id)
+    ).one()
+    attempts = db.session.execute(
+        db.select(sa.func.count()).select_from(QuizAttempt).where(QuizAttempt.user_id == student_id)
+    ).scalar_one()
+    return StudentSummary(classes, started, completed, attempts)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the activity log page narrows to; None means any. `actor` 0 means no actor left
+    (the command line, or an account since deleted). Dates are the school's local days."""
+
+    action: str | None = None
+    actor: int | None = None
+    target_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    action: str
+    actor_name: str | None  # None: the command line or a deleted account
+    target_type: str
+    target_id: int | None
+    target_name: str | None = None  # a user target that still exists
+    target_is_student: bool = False
+
+
+@dataclass(frozen=True)
+class AuditChoices:
+    actions: list[str]
+    actors: list[tuple[int, str]]
+    has_no_actor: bool
+    target_types: list[str]
+
+
+def audit_filter_choices(school_id: int) -> AuditChoices:
+    """The actions, actors and target types present in the school's log, for the filter menus."""
+    in_school = AuditEvent.school_id == school_id
+    actions = db.session.execute(
+        db.select(AuditEvent.action).where(in_school).distinct().order_by(AuditEvent.action)
+    ).scalars().all()
+    target_types = db.session.execute(
+        db.select(AuditEvent.target_type).where(in_school).distinct().order_by(AuditEvent.target_type)
+    ).scalars().all()
+    actors = db.session.execute(
+        db.select(User.id, User.display_name).where(
+            User.id.in_(db.select(AuditEvent.actor_id).where(in_school)))
+        .order_by(User.display_name, User.id)
+    ).all()
+    has_no_actor = db.session.execute(
+        db.select(AuditEvent.id).where(in_school, AuditEvent.actor_id.is_(None)).limit(1)
+    ).first() is not None
+    return AuditChoices(list(actions), [tuple(a) for a in actors], has_no_actor, list(target_types))
+
+
+def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of_day) -> Page:
+    """The school's activity log, newest first, narrowed by `filters`; 3 queries a page.
+
+    :param start_of_day: turns a school-local date into the aware UTC time its day begins.
+    """
+    select = (
+        db.select(AuditEvent.id, AuditEvent.at, AuditEvent.action, User.display_name,
+                  AuditEvent.target_type, AuditEvent.target_id)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.school_id == school_id)
+    )
+    select = select.where(*audit_conditions(filters, start_of_day))
+    rows, page, pages, total = paginate(select.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page)
+    targets = user_targets(school_id, {row[5] for row in rows if row[4] == "user" and row[5]})
+    items = []
+    for row in rows:
+        name, is_student, created_at = targets.get(row[5], (None, False, None)) if row[4] == "user" \
+            else (None, False, None)
+        if created_at is not None and row[1] < created_at:
+            # An entry older than the account: SQLite can hand a deleted account's id to a new
+            # one, so this entry is about someone else.
+            name, is_student = None, False
+        items.append(AuditRow(*row, target_name=name, target_is_student=is_student))
+    return Page(items, page, pages, total)
+
+
+def audit_conditions(filters: AuditFilters, start_of_day) -> list:
+    conditions = []
+    if filters.action:
+        conditions.append(AuditEvent.action == filters.action)
+    if filters.target_type:
+        conditions.append(AuditEvent.target_type == filters.target_type)
+    if filters.actor == 0:
+        conditions.append(AuditEvent.actor_id.is_(None))
+    elif filters.actor is not None:
+        conditions.append(AuditEvent.actor_id == filters.actor)
+    if filters.date_from:
+        conditions.append(AuditEvent.at >= start_of_day(filters.date_from))
+    if filters.date_to:
+        conditions.append(AuditEvent.at < start_of_day(filters.date_to + timedelta(days=1)))
+    return conditions
+
+
+def user_targets(school_id: int, user_ids: set[int]) -> dict[int, tuple[str, bool, datetime]]:
+    """The log's target users that still exist in the school: name, is a student, created at."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(User.id, User.display_name, User.role, User.created_at)
+        .where(User.id.in_(user_ids), User.school_id == school_id)
+    ).all()
+    return {user_id: (name, role == Role.STUDENT, created) for user_id, name, role, created in rows}

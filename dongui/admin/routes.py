@@ -1,6 +1,9 @@
-"""The school admin's pages: the school at a glance, staff and settings."""
+"""The school admin's pages: the school at a glance, staff and settings.
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+Students' data (export, delete) and the activity log are in privacy_routes.py, on the same blueprint.
+"""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,12 +14,12 @@ from ..exports import to_csv
 from ..extensions import db
 from ..i18n import current_locale
 from ..permissions import admin_required
+from . import privacy_routes  # noqa: F401  (its views register on the same blueprint)
 from . import staff as staff_ops
+from .blueprint import bp
 from .forms import SettingsForm, TeacherForm
 from .queries import list_staff, summarize_school
 from .report import build_school_report
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 CONTACT_PROBLEMS = {
     "too_many": _l("Line %(line)s: at most 10 contacts."),

@@ -12,7 +12,6 @@ from ..models import Role, School, User, is_valid_username, normalize_username
 # Letters and digits that cannot be mistaken for one another on a printed card.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 ONE_TIME_LENGTH = 10
-MIN_PASSWORD_LENGTH = 8
 
 _dummy_hash = None
 

@@ -5,9 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from .accounts import MIN_PASSWORD_LENGTH
-
-MAX_PASSWORD_LENGTH = 128
+from ..models import Role
+from .passwords import MAX_PASSWORD_LENGTH, password_hint, password_problem
 
 
 class LoginForm(FlaskForm):
@@ -36,13 +35,7 @@ class PasswordChangeForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(message=_l("Enter a new password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=_l("Use between %(min)d and %(max)d characters."),
-            ),
         ],
-        description=_l("At least 8 characters. A short sentence is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(
@@ -58,13 +51,15 @@ class PasswordChangeForm(FlaskForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.new_password.description = password_hint(user.role)
         if user.must_change_password:
             # Just signed in with the one-time password: asking for it again adds nothing.
             del self.current_password
 
     def validate_new_password(self, field):
-        if field.data and field.data.strip().lower() == self.user.username:
-            raise ValidationError(_l("Your password cannot be your username."))
+        problem = password_problem(field.data, self.user.role, self.user.username)
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class JoinForm(FlaskForm):
@@ -86,13 +81,17 @@ class SignupForm(FlaskForm):
         description=_l("a–z, 0–9, dot, dash or underscore. You can keep the suggestion."),
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField(_l("Password"), validators=[
-        DataRequired(message=_l("Choose a password.")),
-        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
-               message=_l("Use between %(min)d and %(max)d characters."))],
-        description=_l("At least 8 characters. A short sentence is easy to remember."),
+        DataRequired(message=_l("Choose a password."))],
+        description=password_hint(Role.STUDENT),
         render_kw={"autocomplete": "new-password"})
     confirm_password = PasswordField(_l("Password again"), validators=[
         DataRequired(message=_l("Enter the password again.")),
         EqualTo("password", message=_l("The two passwords are not the same."))],
         render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Create my account"))
+
+    def validate_password(self, field):
+        # Sign-up creates student accounts only.
+        problem = password_problem(field.data, Role.STUDENT, self.username.data or "")
+        if problem is not None:
+            raise ValidationError(problem)

@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 from werkzeug.security import check_password_hash
 
 from ..extensions import db, limiter
-from ..models import normalize_username
-from ..safety import is_safe_next
-from ..models import Role
+from ..models import Role, normalize_username
 from ..permissions import role_required
+from ..safety import is_safe_next
+from ..web import cookie_secure
 from .accounts import authenticate, set_password
 from .forms import JoinForm, LoginForm, PasswordChangeForm, SignupForm
 from .joining import JoinError, join_class, sign_up, suggest_username
@@ -111,7 +111,7 @@ def lang():
     response = make_response(redirect(target if is_safe_next(target) else url_for("auth.landing")))
     response.set_cookie(
         LANG_COOKIE, choice, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        secure=cookie_secure(),
     )
     if current_user.is_authenticated:
         current_user.locale = choice

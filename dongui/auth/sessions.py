@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from ..clock import utcnow
 from ..extensions import db, login_manager
 from ..models import Role, User
+from ..questions import is_question_post
 from .accounts import record_seen
 
 SEEN_KEY = "_seen"
@@ -65,7 +66,8 @@ def require_password_change():
     """Send a user with a one-time password to /password before anything else."""
     if not current_user.is_authenticated:
         return None
-    if record_seen(current_user):
+    # Asking an anonymous question must not move "last active": that time could point at the asker.
+    if not is_question_post(request.method, request.path) and record_seen(current_user):
         db.session.commit()
     if current_user.must_change_password and request.endpoint not in OPEN_DURING_PASSWORD_CHANGE:
         return redirect(url_for("auth.password"))

@@ -1,14 +1,21 @@
 """The student's pages: modules, lesson steps, quizzes and results."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import questions
 from ..content import get_catalog
+from ..extensions import db, limiter
 from ..i18n import current_locale
-from ..permissions import get_module_or_404, get_own_attempt_or_404, student_or_staff_required
+from ..models import Role
+from ..permissions import (
+    get_enrolled_classroom_or_404, get_module_or_404, get_own_attempt_or_404, role_required,
+    student_or_staff_required,
+)
 from ..teach.assignments import is_overdue, student_assignments
 from ..transactions import commit_with_retry
+from .forms import AskForm
 from .grading import grade
 from .progress import (
     StepNotReached, finish_lesson, find_attempt, get_progress, list_attempts, list_progress,
@@ -52,6 +59,30 @@ def index():
         assigned=[entry(modules[slug]) for slug in assigned if slug in modules],
         others=[entry(m) for slug, m in modules.items() if slug not in assigned],
     )
+
+
+def question_limit_key() -> str:
+    return questions.asker_limit_key(getattr(current_user, "id", 0))
+
+
+@bp.route("/classes/<int:class_id>", methods=["GET", "POST"])
+@role_required(Role.STUDENT)
+@limiter.limit(lambda: current_app.config["QUESTION_LIMIT"], key_func=question_limit_key,
+               methods=["POST"], scope="questions", deduct_when=lambda response: response.status_code == 302)
+def class_questions(class_id):
+    """The class's anonymous question box and the answers the teacher has given."""
+    classroom = get_enrolled_classroom_or_404(class_id)
+    form = AskForm()
+    if form.validate_on_submit():
+        questions.ask(classroom, form.body.data)
+        db.session.commit()
+        flash(_("Your question was sent without your name. When your teacher answers it, the "
+                "answer appears on this page for the whole class."), "success")
+        return redirect(url_for("learn.class_questions", class_id=classroom.id))
+    return render_template("learn/questions.html", classroom=classroom, form=form,
+                           answered=questions.answered_questions(classroom.id),
+                           render_answer=questions.render_answer,
+                           max_length=questions.MAX_QUESTION_LENGTH)
 
 
 @bp.get("/<slug>")

@@ -1,4 +1,4 @@
-"""The teach blueprint, shared by routes.py and progress_routes.py."""
+"""The teach blueprint, shared by routes.py, progress_routes.py and question_routes.py."""
 
 from flask import Blueprint
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, StringField, SubmitField
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 
@@ -30,3 +30,12 @@ class CoTeacherForm(FlaskForm):
         DataRequired(message=_l("Enter a username.")), Length(max=64)])
     submit = SubmitField(_l("Add co-teacher"))
 
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer to the class"), validators=[
+        DataRequired(_l("Write an answer first.")),
+        Length(max=5000, message=_l("At most %(max)d characters."))],
+        description=_l("Every student in the class will see the question and this answer. "
+                       "You can use **bold**, *italics* and lists."))
+    submit = SubmitField(_l("Publish answer"))

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ..audit import record_audit
 from ..auth.accounts import generate_one_time_password, hash_password
+from ..auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem_code
 from ..extensions import db
 from ..models import (
     Classroom, Enrollment, Role, School, User, is_valid_username, normalize_username,
@@ -20,8 +21,13 @@ from .roster_files import RosterFileError, Table, read_table
 MAX_ROWS = 500
 MAX_NAME = 80
 MAX_USERNAME = 64
-MAX_PASSWORD = 128
-MIN_PASSWORD = 8
+# The student password rule's problems (dongui/auth/passwords.py), as roster problems.
+PASSWORD_PROBLEMS = {
+    "too_short": ("short_password", {"limit": MIN_PASSWORD_LENGTH}),
+    "too_long": ("too_long", {"field": "password", "limit": MAX_PASSWORD_LENGTH}),
+    "username": ("password_is_username", {}),
+    "common": ("common_password", {}),
+}
 COLUMNS = {
     "name": ("이름", "성명", "학생명", "학생이름", "name", "studentname", "fullname"),
     "number": ("번호", "출석번호", "number", "no", "no.", "classnumber"),
@@ -136,11 +142,13 @@ def make_row(line: int, name: str, number: str, username: str, password: str) ->
         elif not is_valid_username(row.username):
             row.problems.append(RowProblem(line, "bad_username", {"value": row.username[:40]}))
     if password:
+        # A teacher-chosen first password is one-time, but until the student signs in it guards
+        # the account, so the student password rule applies.
         row.password = password
-        if len(password) < MIN_PASSWORD:
-            row.problems.append(RowProblem(line, "short_password", {"limit": MIN_PASSWORD}))
-        elif len(password) > MAX_PASSWORD:
-            row.problems.append(RowProblem(line, "too_long", {"field": "password", "limit": MAX_PASSWORD}))
+        problem = password_problem_code(password, Role.STUDENT, row.username or "")
+        if problem is not None:
+            code, params = PASSWORD_PROBLEMS[problem]
+            row.problems.append(RowProblem(line, code, dict(params)))
     return row
 
 

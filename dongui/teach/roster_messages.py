@@ -14,6 +14,8 @@ MESSAGES = {
     "bad_number": _l("The class number must be a whole number from 1 to 999, not \"%(value)s\"."),
     "bad_username": _l("The username \"%(value)s\" may only use a–z, 0–9, dot, dash and underscore (2–64 characters)."),
     "short_password": _l("The password must be at least %(limit)s characters."),
+    "password_is_username": _l("The password cannot be the username."),
+    "common_password": _l("The password is too common. Choose a harder one, or leave it empty to get a one-time password."),
     "duplicate_row": _l("This row repeats line %(other)s."),
     "duplicate_username": _l("The username \"%(value)s\" is also on line %(other)s."),
     "duplicate_number": _l("Class number %(value)s is also on line %(other)s."),

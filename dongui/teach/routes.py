@@ -1,6 +1,7 @@
 """The teacher's pages: classes, rosters, roster import, sign-in cards and module previews.
 
-Progress, assignments and exports are in progress_routes.py, on the same blueprint.
+Progress, assignments and exports are in progress_routes.py, the question box in
+question_routes.py, on the same blueprint.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from ..permissions import (
     get_classroom_or_404, get_module_or_404, get_student_in_classroom_or_404, teacher_required,
 )
 from . import classes as class_ops
-from . import progress_routes  # noqa: F401  (its views register on the same blueprint)
+from . import progress_routes, question_routes  # noqa: F401  (their views register on the same blueprint)
 from .blueprint import bp
 from .forms import ClassroomForm, CoTeacherForm, RosterUploadForm
 from .queries import list_class_teachers, list_other_classes, list_roster, list_teacher_classes

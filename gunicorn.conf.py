@@ -1,0 +1,48 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
+
+Workers from the number of cores; an access log that records no query strings and never the
+anonymous-question POST. Settings can be overridden on the command line or with
+GUNICORN_CMD_ARGS.
+"""
+
+import multiprocessing
+import os
+
+from gunicorn.glogging import Logger
+
+from dongui.questions import is_question_post
+
+bind = os.environ.get("DONGUI_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000          # recycle workers now and then; jitter keeps them from doing it together
+max_requests_jitter = 200
+preload_app = True           # load content and translations once, before forking
+accesslog = "-"
+errorlog = "-"
+# %(U)s is the path without the query string; no referrer, no user agent.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class DonguiLogger(Logger):
+    """The access log without the anonymous-question POST (its time could point at the asker)."""
+
+    def access(self, resp, req, environ, request_time):
+        if is_question_post(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = DonguiLogger
+
+
+def post_fork(server, worker):
+    # Connections must not be shared across forked workers: drop any the preloaded app opened.
+    from app import app
+    from dongui.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()

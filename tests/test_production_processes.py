@@ -1,0 +1,127 @@
+"""Several gunicorn workers: sign-in limits hold across processes with Redis, and concurrent quiz
+submissions (duplicates included) make exactly one attempt per token on SQLite and PostgreSQL.
+
+Bounded: a handful of workers, a few hundred requests, timeouts on every call."""
+
+import re
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from dongui import create_app
+from dongui.demo import seed_demo
+from dongui.extensions import db
+from dongui.models import QuizAttempt
+from tests.conftest import PG_SKIP_REASON, PG_URL, TEST_SECRET_KEY
+from tests.live import GUNICORN, Client, csrf_token, free_port, gunicorn
+
+PASSWORD = "live-demo-password"
+pytestmark = pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed")
+
+
+def seeded_app(url: str):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_demo(PASSWORD)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    server_path = shutil.which("redis-server")
+    if server_path is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server); CI installs it")
+    port = free_port()
+    server = subprocess.Popen([server_path, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    seeded_app(url)
+    log_path = tmp_path / "gunicorn.log"
+    # The worker's pid in each access log line shows the attempts really went to several processes.
+    with gunicorn(url, log_path, workers=4, RATELIMIT_STORAGE_URI=redis_url,
+                  LOGIN_LIMIT_PER_USERNAME="6 per 15 minutes",
+                  extra_args=["--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s']) as base:
+        statuses = []
+        for attempt in range(8):
+            client = Client(base)  # a new connection each time, so any worker may take it
+            _status, page = client.request("/login")
+            status, _body = client.request("/login", {"csrf_token": csrf_token(page),
+                                                      "username": "demo-student01", "password": f"wrong-{attempt}"})
+            statuses.append(status)
+        assert statuses[:6] == [200] * 6   # the form again, with "don't match"
+        assert statuses[6:] == [429, 429]  # blocked, whichever worker answered
+        time.sleep(0.3)
+    pids = set(re.findall(r'^<(\d+)> "POST /login"', log_path.read_text(), re.M))
+    assert len(pids) > 1, "all attempts reached one worker: the test proves nothing"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_database(request, tmp_path):
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip(PG_SKIP_REASON)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'quiz.db'}"
+    app = seeded_app(url)
+    yield url, app
+    with app.app_context():
+        db.drop_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def attempt_nonces(app) -> list[str]:
+    with app.app_context():
+        nonces = db.session.execute(sa.select(QuizAttempt.submit_token)).scalars().all()
+        db.session.remove()
+        db.engine.dispose()
+    return nonces
+
+
+def test_concurrent_quiz_submissions_make_one_attempt_per_token(tmp_path, live_database):
+    url, app = live_database
+    before = set(attempt_nonces(app))  # the demo school comes with some attempts
+    with gunicorn(url, tmp_path / "gunicorn.log", workers=4) as base:
+        forms = []
+        for n in range(1, 11):
+            client = Client(base, follow_redirects=False)
+            assert client.sign_in(f"demo-student{n:02d}", PASSWORD) == 302
+            for _ in range(2):  # two quiz forms per student, each with its own one-time token
+                _status, page = client.request("/learn/consent-basics/quiz")
+                fields = {"csrf_token": csrf_token(page),
+                          "token": re.search(r'name="token" value="([^"]+)"', page).group(1)}
+                for name in sorted(set(re.findall(r'name="(q-[^"]+)"', page))):
+                    fields[name] = re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+                forms.append((client, fields))
+
+        def submit(job):
+            client, fields = job
+            return client.request("/learn/consent-basics/quiz", fields)[0]
+
+        # Every form sent three times at once: a double click and a resend on a slow network.
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(pool.map(submit, [job for job in forms for _ in range(3)], timeout=120))
+    assert all(status == 302 for status in statuses), statuses  # the result page, never a 5xx
+    new = [nonce for nonce in attempt_nonces(app) if nonce not in before]
+    assert len(new) == len(set(new)) == len(forms) == 20
