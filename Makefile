@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup secret test translations check clean
+.PHONY: run setup secret test translations check clean axe-core
 
 run: setup
 	@echo "Dongui is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
@@ -28,8 +28,16 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations
 
-test: $(VENV)/.installed-dev translations
+test: $(VENV)/.installed-dev translations axe-core
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for tests/e2e/test_accessibility.py; without npm those tests skip and say so.
+axe-core:
+	@if [ -f node_modules/axe-core/axe.min.js ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund axe-core@4 \
+	    || echo "npm could not install axe-core: the accessibility tests will skip"; \
+	else echo "npm not found (apt-get install npm): the accessibility tests will skip"; fi
 
 secret: $(VENV)/.installed
 	$(BIN)/python -m dongui.secret

@@ -146,10 +146,10 @@ def test_export_holds_exactly_that_students_data(app, classes):
 
 def test_admin_downloads_the_export_after_a_confirmation_page(app, client, admin, classes):
     add_activity(app, classes["jiwoo"], classes["first"], classes["teacher"])
-    page = client.get(f"/admin/students/{classes['jiwoo']}/export")
+    page = client.get(f"/admin/users/{classes['jiwoo']}/export")
     assert page.status_code == 200 and "never the password" in page.get_data(as_text=True)
     assert count(app, AuditEvent, AuditEvent.action == "student.export") == 0  # GET changes nothing
-    response = client.post(f"/admin/students/{classes['jiwoo']}/export")
+    response = client.post(f"/admin/users/{classes['jiwoo']}/export")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f'attachment; filename="student-{classes["jiwoo"]}.json"'
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
@@ -173,9 +173,9 @@ def test_delete_leaves_nothing_of_the_student(app, client, admin, classes, schoo
         record_audit(school, classes["teacher"], "roster.check", "classroom", classes["first"],
                      students=[jiwoo, minjun], student=jiwoo, classroom=classes["first"])
         db.session.commit()
-    page = client.get(f"/admin/students/{jiwoo}/delete").get_data(as_text=True)
+    page = client.get(f"/admin/users/{jiwoo}/delete").get_data(as_text=True)
     assert "membership of 2 classes" in page and "cannot be undone" in page
-    response = client.post(f"/admin/students/{jiwoo}/delete", data={"username": "JiWoo "})
+    response = client.post(f"/admin/users/{jiwoo}/delete", data={"username": "JiWoo "})
     assert response.status_code == 302 and response.headers["Location"] == "/admin/students"
     assert "김지우 and all of their data were deleted." in client.get("/admin/students").get_data(as_text=True)
 
@@ -202,7 +202,7 @@ def test_deleting_signs_the_student_out(app, client, admin, classes):
     student_browser = app.test_client()
     login(student_browser, "jiwoo")
     assert student_browser.get("/learn").status_code == 200
-    client.post(f"/admin/students/{classes['jiwoo']}/delete", data={"username": "jiwoo"})
+    client.post(f"/admin/users/{classes['jiwoo']}/delete", data={"username": "jiwoo"})
     assert student_browser.get("/learn").status_code == 302
 
 
@@ -210,7 +210,7 @@ def test_a_reused_id_does_not_inherit_the_deleted_students_log(app, client, admi
     """SQLite hands the highest deleted id to the next account; the log still names that id."""
     jiwoo = classes["jiwoo"]
     add_activity(app, jiwoo, classes["first"], classes["teacher"])
-    client.post(f"/admin/students/{jiwoo}/delete", data={"username": "jiwoo"})
+    client.post(f"/admin/users/{jiwoo}/delete", data={"username": "jiwoo"})
     clock.advance(minutes=5)
     with app.app_context():
         newcomer = User(id=jiwoo, school_id=school, username="newcomer", display_name="새 학생",
@@ -225,7 +225,7 @@ def test_a_reused_id_does_not_inherit_the_deleted_students_log(app, client, admi
 @pytest.mark.parametrize("typed", ["", "minjun", "jiwoo2"])
 def test_delete_needs_the_username_typed(app, client, admin, classes, typed):
     add_activity(app, classes["jiwoo"], classes["first"], classes["teacher"])
-    response = client.post(f"/admin/students/{classes['jiwoo']}/delete", data={"username": typed})
+    response = client.post(f"/admin/users/{classes['jiwoo']}/delete", data={"username": typed})
     assert response.status_code == 400
     assert "Nothing was deleted" in response.get_data(as_text=True) or not typed
     assert count(app, User, User.id == classes["jiwoo"]) == 1
@@ -241,8 +241,8 @@ def test_delete_and_export_need_the_csrf_token(app, client, make_user, school):
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     client.post("/login", data={"username": "boss", "password": "correct horse battery", "csrf_token": token})
     assert client.get("/admin/students").status_code == 200
-    assert client.post(f"/admin/students/{student}/delete", data={"username": "jiwoo"}).status_code == 400
-    assert client.post(f"/admin/students/{student}/export").status_code == 400
+    assert client.post(f"/admin/users/{student}/delete", data={"username": "jiwoo"}).status_code == 400
+    assert client.post(f"/admin/users/{student}/export").status_code == 400
     assert count(app, User, User.id == student) == 1
 
 
@@ -262,9 +262,9 @@ def test_other_schools_students_staff_and_unknown_ids_answer_404(app, client, ad
     foreign = make_user(username="foreign")
     for user_id in (foreign, classes["teacher"], admin, 99999):
         for suffix in ("", "/export", "/delete"):
-            assert client.get(f"/admin/students/{user_id}{suffix}").status_code == 404, (user_id, suffix)
-        assert client.post(f"/admin/students/{user_id}/export").status_code == 404
-        assert client.post(f"/admin/students/{user_id}/delete", data={"username": "foreign"}).status_code == 404
+            assert client.get(f"/admin/users/{user_id}{suffix}").status_code == 404, (user_id, suffix)
+        assert client.post(f"/admin/users/{user_id}/export").status_code == 404
+        assert client.post(f"/admin/users/{user_id}/delete", data={"username": "foreign"}).status_code == 404
     assert count(app, User, User.id == foreign) == 1
 
 
@@ -272,11 +272,11 @@ def test_other_schools_students_staff_and_unknown_ids_answer_404(app, client, ad
 def test_teachers_and_students_get_403(app, client, classes, username):
     login(client, username)
     student = classes["minjun"]
-    for path in ("/admin/students", f"/admin/students/{student}", f"/admin/students/{student}/export",
-                 f"/admin/students/{student}/delete", "/admin/audit"):
+    for path in ("/admin/students", f"/admin/users/{student}", f"/admin/users/{student}/export",
+                 f"/admin/users/{student}/delete", "/admin/audit"):
         assert client.get(path).status_code == 403, path
-    assert client.post(f"/admin/students/{student}/export").status_code == 403
-    assert client.post(f"/admin/students/{student}/delete", data={"username": "minjun"}).status_code == 403
+    assert client.post(f"/admin/users/{student}/export").status_code == 403
+    assert client.post(f"/admin/users/{student}/delete", data={"username": "minjun"}).status_code == 403
     assert count(app, User, User.id == student) == 1
 
 
@@ -287,9 +287,9 @@ def test_student_list_searches_and_pages(app, client, admin, classes, make_user,
     for n in range(55):
         make_user(username=f"pupil{n:02d}", school_id=school, display_name=f"학생 {n:02d}")
     first = client.get("/admin/students").get_data(as_text=True)
-    assert first.count('href="/admin/students/') == 50 and "Page 1 of 2" in first
+    assert first.count('href="/admin/users/') == 50 and "Page 1 of 2" in first
     second = client.get("/admin/students?page=2").get_data(as_text=True)
-    assert second.count('href="/admin/students/') == 7 and "Page 2 of 2" in second
+    assert second.count('href="/admin/users/') == 7 and "Page 2 of 2" in second
     found = client.get("/admin/students?q=지우").get_data(as_text=True)
     assert "김지우" in found and "이민준" not in found and "2학년 3반, 방과후 1반" in found
     assert "이민준" in client.get("/admin/students?q=MINJUN").get_data(as_text=True)
@@ -300,10 +300,10 @@ def test_student_list_searches_and_pages(app, client, admin, classes, make_user,
 
 def test_student_page_shows_the_summary(app, client, admin, classes):
     add_activity(app, classes["jiwoo"], classes["first"], classes["teacher"])
-    page = client.get(f"/admin/students/{classes['jiwoo']}").get_data(as_text=True)
+    page = client.get(f"/admin/users/{classes['jiwoo']}").get_data(as_text=True)
     assert "김지우" in page and "2학년 3반" in page and "방과후 1반" in page
-    assert f'href="/admin/students/{classes["jiwoo"]}/export"' in page
-    assert f'href="/admin/students/{classes["jiwoo"]}/delete"' in page
+    assert f'href="/admin/users/{classes["jiwoo"]}/export"' in page
+    assert f'href="/admin/users/{classes["jiwoo"]}/delete"' in page
 
 
 # The activity log

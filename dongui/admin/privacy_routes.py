@@ -63,7 +63,7 @@ def students():
                            args={"q": search} if search else {})
 
 
-@bp.get("/students/<int:user_id>")
+@bp.get("/users/<int:user_id>")
 @admin_required
 def student(user_id):
     """One student: classes and progress in numbers, with export and delete."""
@@ -71,7 +71,7 @@ def student(user_id):
     return render_template("admin/student.html", student=student, summary=describe_student(student.id))
 
 
-@bp.route("/students/<int:user_id>/export", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>/export", methods=["GET", "POST"])
 @admin_required
 def student_export(user_id):
     """What an export holds (GET); the student's data as a JSON download (POST), logged."""
@@ -89,7 +89,7 @@ def student_export(user_id):
     )
 
 
-@bp.route("/students/<int:user_id>/delete", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
 @admin_required
 def student_delete(user_id):
     """What deleting erases (GET); with the username typed to confirm, the erasure (POST)."""

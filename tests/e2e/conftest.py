@@ -23,12 +23,23 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "browser-demo"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+# test_accessibility: one line per page with its axe findings, printed after the run.
+AXE_REPORT_KEY = pytest.StashKey[list]()
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(AXE_REPORT_KEY, [])
+    if lines:
+        terminalreporter.section("axe-core findings (serious and critical ones fail their test)")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +52,9 @@ def live_server(tmp_path_factory):
         school = seed_demo(DEMO_PASSWORD)
         newcomer, _ = create_user(school, "e2e-newcomer", "새 학생", Role.STUDENT, DEMO_PASSWORD)
         newcomer.must_change_password = True
+        for size in SIZES:  # test_journeys: one fresh student per screen size
+            learner, _ = create_user(school, f"e2e-learner-{size}", "새 학습자", Role.STUDENT, DEMO_PASSWORD)
+            learner.must_change_password = True
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
@@ -83,3 +97,21 @@ def page(browser, live_server):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """`open_page(size, lang)`: a page in a fresh browser context (its own cookies), closed afterwards."""
+    contexts = []
+
+    def open_(size="phone", lang="ko", **options):
+        context = browser.new_context(base_url=live_server, viewport=SIZES[size],
+                                      locale="ko-KR" if lang == "ko" else "en-US", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()

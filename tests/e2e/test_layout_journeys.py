@@ -15,7 +15,9 @@ def sign_in(page, username, label_user="아이디", label_password="비밀번호
     page.locator("main").get_by_role("button", name=button).click()
 
 
-def test_student_signs_in_in_korean_and_switches_to_english(page):
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_student_signs_in_in_korean_and_switches_to_english(open_page, size):
+    page = open_page(size)
     sign_in(page, "demo-student01")
     expect(page).to_have_url(re.compile(r"/learn$"))
     expect(page.locator("html")).to_have_attribute("lang", "ko")
@@ -28,7 +30,9 @@ def test_student_signs_in_in_korean_and_switches_to_english(page):
     expect(page.locator("html")).to_have_attribute("lang", "ko")
 
 
-def test_quick_exit_button_leaves_and_back_does_not_return(page, live_server):
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_quick_exit_button_leaves_and_back_does_not_return(open_page, live_server, size):
+    page = open_page(size)
     page.goto("/login")
     page.goto("/help")
     page.get_by_role("link", name="빠른 나가기").click()
@@ -37,7 +41,9 @@ def test_quick_exit_button_leaves_and_back_does_not_return(page, live_server):
     expect(page).to_have_url(f"{live_server}/login")
 
 
-def test_shift_three_times_leaves_and_back_does_not_return(page, live_server):
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_shift_three_times_leaves_and_back_does_not_return(open_page, live_server, size):
+    page = open_page(size)
     page.goto("/login")
     page.goto("/privacy")
     for _ in range(3):
@@ -55,7 +61,9 @@ def test_shift_pressed_slowly_does_nothing(page, live_server):
     expect(page).to_have_url(f"{live_server}/help")
 
 
-def test_back_after_sign_out_shows_nothing_private(page):
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_back_after_sign_out_shows_nothing_private(open_page, size):
+    page = open_page(size)
     sign_in(page, "demo-teacher")
     expect(page.get_by_role("heading", level=1)).to_have_text("내 학급")
     expect(page.locator("main")).to_contain_text("2학년 3반")
