@@ -113,3 +113,16 @@ def test_cookies_are_not_secure_over_plain_http_outside_production(app, client, 
     response = client.post("/login", data={"username": "plain-student", "password": "correct horse battery"})
     cookie = response.headers["Set-Cookie"]
     assert "Secure" not in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_forms_work_over_https_without_a_referer(app, client, make_user):
+    """Referrer-Policy: no-referrer means browsers send no Referer: the CSRF token must suffice."""
+    make_user(username="https-student")
+    page = client.get("/login", base_url="https://school.example").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", base_url="https://school.example",
+                           data={"csrf_token": token, "username": "https-student", "password": "correct horse battery"})
+    assert response.status_code == 302
+    forged = client.post("/logout", base_url="https://school.example")
+    assert forged.status_code == 400  # still refused without a token

@@ -18,7 +18,8 @@ def back_to_questions(classroom):
 
 
 def answer_form(question, **kwargs) -> AnswerForm:
-    return AnswerForm(prefix=f"q{question.id[:8]}", **kwargs)
+    # Ending in "-" stops WTForms adding its own separator (ids may end in "_"): always "q<id8>-answer".
+    return AnswerForm(prefix=f"q{question.id[:8]}-", **kwargs)
 
 
 def render_questions(classroom, failed_form: AnswerForm | None = None, failed_id: str | None = None):
