@@ -33,7 +33,7 @@ end
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
-  io.write(string.format("RESULT %d %.3f %.3f %.3f %d\n", summary.requests,
+  io.write(string.format("RESULT %d %.3f %.3f %.3f %d %d %d\n", summary.requests,
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, errors))
+    latency:percentile(95) / 1000, errors, summary.errors.status, summary.errors.timeout))
 end

@@ -113,8 +113,10 @@ def measure(base: str, workdir: Path, name: str, lines: list[str]) -> tuple:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
                "-s", str(ROOT / "bench" / "load.lua"), base, "--", str(script), "2"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    _label, requests, rps, p50, p95, errors = next(
+    _label, requests, rps, p50, p95, errors, bad_status, timeouts = next(
         line for line in output.splitlines() if line.startswith("RESULT")).split()
+    if int(errors):
+        print(f"  ({name}: {bad_status} non-2xx/3xx answers, {timeouts} over wrk's 2 s timeout)")
     return int(requests), float(rps), float(p50), float(p95), int(errors)
 
 
@@ -208,6 +210,10 @@ def main() -> int:
         preview, confirm = time_roster_import(teacher, info["import_class"])
         print(f"500-row roster import (CSV, CP949): preview {preview:.2f} s, confirm {confirm:.2f} s, "
               f"total {preview + confirm:.2f} s")
+        problems = [line for line in (workdir / "error.log").read_text().splitlines()
+                    if "ERROR" in line or "Error" in line or "WORKER TIMEOUT" in line]
+        if problems:
+            print("server errors during the run:", *problems[:20], sep="\n  ")
     finally:
         server.terminate()
         server.wait(timeout=15)

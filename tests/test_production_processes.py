@@ -61,15 +61,23 @@ def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
     with gunicorn(url, log_path, workers=4, RATELIMIT_STORAGE_URI=redis_url,
                   LOGIN_LIMIT_PER_USERNAME="6 per 15 minutes",
                   extra_args=["--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s']) as base:
-        statuses = []
-        for attempt in range(8):
-            client = Client(base)  # a new connection each time, so any worker may take it
+        clients = []
+        for _ in range(8):
+            client = Client(base)  # its own connection, so any worker may take it
             _status, page = client.request("/login")
-            status, _body = client.request("/login", {"csrf_token": csrf_token(page),
-                                                      "username": "demo-student01", "password": f"wrong-{attempt}"})
-            statuses.append(status)
-        assert statuses[:6] == [200] * 6   # the form again, with "don't match"
-        assert statuses[6:] == [429, 429]  # blocked, whichever worker answered
+            clients.append((client, csrf_token(page)))
+
+        def fail_sign_in(numbered):
+            attempt, (client, token) = numbered
+            return client.request("/login", {"csrf_token": token, "username": "demo-student01",
+                                             "password": f"wrong-{attempt}"})[0]
+
+        # Six failures at once, so several workers take part; then two more, one at a time.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            first = list(pool.map(fail_sign_in, enumerate(clients[:6]), timeout=60))
+        later = [fail_sign_in(numbered) for numbered in enumerate(clients[6:], start=6)]
+        assert first == [200] * 6   # the form again, with "don't match"
+        assert later == [429, 429]  # blocked, whichever worker answered
         time.sleep(0.3)
     pids = set(re.findall(r'^<(\d+)> "POST /login"', log_path.read_text(), re.M))
     assert len(pids) > 1, "all attempts reached one worker: the test proves nothing"
