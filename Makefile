@@ -14,7 +14,7 @@ run: setup
 
 setup: $(VENV)/.installed translations secret
 	$(FLASK) db upgrade
-	$(FLASK) demo seed
+	DONGUI_DEMO_URL=http://$(HOST):$(PORT) $(FLASK) demo seed
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

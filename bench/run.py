@@ -3,8 +3,8 @@
 dashboard, the school report and quiz submission with ten signed-in clients; then peak RSS per
 worker and the time of a 500-row roster import through the web pages.
 
-Bounded: wrk with 10 connections for BENCH_SECONDS (default 10) per page; it starts and stops its
-own server. Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an empty
+Bounded: wrk with 10 connections for BENCH_SECONDS (default 10) per page, then one connection for
+half as long (the latency one user sees on an idle server); it starts and stops its own server. Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an empty
 database) instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's).
 """
 
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = 10
+ALONE_SECONDS = max(3, SECONDS // 2)
 CLIENTS = 10  # signed-in students whose sessions the load cycles through
 QUIZ_SUBMISSIONS = 6000  # one-time tokens prepared: more than a run can use
 
@@ -107,25 +108,37 @@ def quiz_requests(app, clients: list[Client], users: list[int], slug: str) -> li
     return lines
 
 
-def run_wrk(base: str, script: Path, seconds: int) -> str:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-               "-s", str(ROOT / "bench" / "load.lua"), base, "--", str(script), "2"]
+def run_wrk(base: str, script: Path, seconds: int, connections: int = CONNECTIONS) -> str:
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "-s", str(ROOT / "bench" / "load.lua"), base, "--", str(script), str(threads)]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-def measure(base: str, workdir: Path, name: str, lines: list[str]) -> tuple:
-    # Warm up first: each worker compiles its templates on first use. One-time quiz tokens are
-    # split, so the measured run still sends each token once.
-    warm, measured = (lines[-200:], lines[:-200]) if len(lines) > 400 else (lines, lines)
-    for suffix, chosen in (("warm", warm), ("run", measured)):
-        (workdir / f"{name}-{suffix}.txt").write_text("\n".join(chosen) + "\n")
-    run_wrk(base, workdir / f"{name}-warm.txt", 2)
-    output = run_wrk(base, workdir / f"{name}-run.txt", SECONDS)
+def wrk_result(name: str, output: str) -> tuple:
     _label, requests, rps, p50, p95, errors, bad_status, timeouts = next(
         line for line in output.splitlines() if line.startswith("RESULT")).split()
     if int(errors):
         print(f"  ({name}: {bad_status} non-2xx/3xx answers, {timeouts} over wrk's 2 s timeout)")
     return int(requests), float(rps), float(p50), float(p95), int(errors)
+
+
+def measure(base: str, workdir: Path, name: str, lines: list[str]) -> tuple:
+    """The page under 10 connections, then alone (one connection: what one user waits for)."""
+    # Warm up first: each worker compiles its templates on first use. One-time quiz tokens are
+    # split, so that every run sends each token once.
+    if len(lines) > 400:
+        half = (len(lines) - 200) // 2
+        warm, loaded, alone = lines[-200:], lines[:half], lines[half:-200]
+    else:
+        warm = loaded = alone = lines
+    for suffix, chosen in (("warm", warm), ("run", loaded), ("alone", alone)):
+        (workdir / f"{name}-{suffix}.txt").write_text("\n".join(chosen) + "\n")
+    run_wrk(base, workdir / f"{name}-warm.txt", 2)
+    under_load = wrk_result(name, run_wrk(base, workdir / f"{name}-run.txt", SECONDS))
+    _requests, _rps, alone_p50, alone_p95, alone_errors = wrk_result(
+        name, run_wrk(base, workdir / f"{name}-alone.txt", ALONE_SECONDS, connections=1))
+    return (*under_load, alone_p50, alone_p95, alone_errors)
 
 
 def worker_peak_rss_mb(master_pid: int) -> list[float]:
@@ -207,12 +220,15 @@ def main() -> int:
         print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"gunicorn {workers} workers, wrk {CONNECTIONS} connections × {SECONDS} s per page, "
               f"{CLIENTS} signed-in students")
-        print(f"| page | requests/s | p50 ms | p95 ms | errors | ÷ /healthz |\n| --- | --- | --- | --- | --- | --- |")
+        print("| page | requests/s | p50 ms | p95 ms | errors | ÷ /healthz | alone: p50 ms | alone: p95 ms |\n"
+              "| --- | --- | --- | --- | --- | --- | --- | --- |")
         healthz = None
         for label, lines in pages:
-            _requests, rps, p50, p95, errors = measure(base, workdir, re.sub(r"\W+", "-", label), lines)
+            _requests, rps, p50, p95, errors, alone_p50, alone_p95, alone_errors = measure(
+                base, workdir, re.sub(r"\W+", "-", label), lines)
             healthz = healthz or rps
-            print(f"| {label} | {rps:,.1f} | {p50:,.1f} | {p95:,.1f} | {errors} | {rps / healthz:.2f} |")
+            print(f"| {label} | {rps:,.1f} | {p50:,.1f} | {p95:,.1f} | {errors + alone_errors} | "
+                  f"{rps / healthz:.2f} | {alone_p50:,.1f} | {alone_p95:,.1f} |")
         peaks = worker_peak_rss_mb(server.pid)
         print(f"peak RSS per worker: {min(peaks):.0f}–{max(peaks):.0f} MB ({len(peaks)} workers)")
         preview, confirm = time_roster_import(teacher, info["import_class"])

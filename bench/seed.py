@@ -20,6 +20,11 @@ CLASSES = 60
 BIG_CLASS = 40  # the first class: the dashboard budget is for 40 students × the modules
 
 
+def last_seen(rng: random.Random, now):
+    """Some time in the last two weeks, to the second, or never (one in twenty)."""
+    return None if rng.random() < 0.05 else now - timedelta(seconds=rng.randrange(14 * 24 * 3600))
+
+
 def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
     rng = random.Random(7)
     now = utcnow()
@@ -34,7 +39,7 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
     users += [{"school_id": school.id, "username": f"bench-t{c:02d}", "display_name": f"교사{c:02d}",
                "role": Role.TEACHER, "password_hash": password_hash} for c in range(classes)]
     users += [{"school_id": school.id, "username": f"bench-s{n:04d}", "display_name": f"학생{n:04d}",
-               "role": Role.STUDENT, "password_hash": password_hash, "last_seen_at": now}
+               "role": Role.STUDENT, "password_hash": password_hash, "last_seen_at": last_seen(rng, now)}
               for n in range(students)]
     for row in users:
         row.update(must_change_password=False, session_version=1, created_at=now)

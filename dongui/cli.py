@@ -1,5 +1,6 @@
 """Flask commands (DESIGN.md, "Command line")."""
 
+import os
 import re
 import sys
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -319,8 +320,10 @@ def check_chosen_password(password: str, role: Role, username: str = "") -> None
 
 
 def sign_in_help(password: str) -> str:
+    # `make run` says where it serves (HOST, PORT); a bare `flask demo seed` assumes flask run's default.
+    address = os.environ.get("DONGUI_DEMO_URL", "http://127.0.0.1:5000").rstrip("/")
     return "\n".join([
-        "Sign in at http://127.0.0.1:5000/login with:",
+        f"Sign in at {address}/login with:",
         "  admin:    demo-admin",
         "  teachers: demo-teacher, demo-teacher2",
         "  students: demo-student01 ... demo-student30",

@@ -101,7 +101,7 @@ def seed_demo_progress(school: School) -> None:
 
     from .content import get_catalog
     from .learn.grading import grade
-    from .models import Assignment, ClassTeacher, Classroom, ModuleProgress, QuizAttempt
+    from .models import Assignment, ClassTeacher, Classroom
 
     catalog = get_catalog()
     rng = random.Random(2024)

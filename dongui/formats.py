@@ -61,9 +61,13 @@ def format_datetime(value: datetime | None, width: str = "medium") -> str:
     """An aware UTC datetime shown in the school's time zone."""
     if value is None:
         return ""
-    tag = str(get_locale())
-    local = value.astimezone(_zone(str(get_timezone())))
-    return _pattern(tag, "datetime", width).apply(local, _locale(tag))
+    return _datetime(str(get_locale()), str(get_timezone()), width, value)
+
+
+@lru_cache(maxsize=8192)
+def _datetime(tag: str, zone: str, width: str, value: datetime) -> str:
+    """Kept: a teacher looking again at a class sees the same forty "last active" times."""
+    return _pattern(tag, "datetime", width).apply(value.astimezone(_zone(zone)), _locale(tag))
 
 
 @lru_cache(maxsize=16)

@@ -1,7 +1,9 @@
 """What every template can use: locale, language switch, quick exit, help panel, formats."""
 
 from flask import current_app, request
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 from .content import get_catalog
 from .formats import format_date, format_datetime, format_number, format_percent
@@ -16,6 +18,7 @@ ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.AD
 def inject_layout_values() -> dict:
     return {
         "current_locale": current_locale(),
+        "translations": get_translations(),
         "language_names": language_names(),
         "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
         "compact_channels": get_catalog().help.compact_channels,
@@ -41,7 +44,37 @@ def localized(value: dict | None) -> str:
     return value.get(current_locale()) or next(iter(value.values()))
 
 
+def _translations(context):
+    """The request's catalogue, looked up once per page (Flask-Babel's own template callables
+    look it up for every string); macros imported without context look it up themselves."""
+    translations = context.get("translations")
+    return translations if translations is not None else get_translations()
+
+
+@pass_context
+def template_gettext(context, message):
+    return _translations(context).ugettext(message)
+
+
+@pass_context
+def template_ngettext(context, singular, plural, n):
+    return _translations(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def template_pgettext(context, message_context, message):
+    return _translations(context).upgettext(message_context, message)
+
+
+@pass_context
+def template_npgettext(context, message_context, singular, plural, n):
+    return _translations(context).unpgettext(message_context, singular, plural, n)
+
+
 def init_templating(app) -> None:
+    app.jinja_env.install_gettext_callables(
+        template_gettext, template_ngettext, newstyle=True,
+        pgettext=template_pgettext, npgettext=template_npgettext)
     app.context_processor(inject_layout_values)
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["date"] = format_date

@@ -3,8 +3,8 @@
 # `stop` stops it and removes its data. Needs root (it runs postgres as the postgres user).
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-PGDATA=${PGDATA:-/tmp/dongui-pgdata-${PGPORT:-55432}}
-PGPORT=${PGPORT:-55432}
+PGDATA=${PGDATA:-/tmp/dongui-pgdata-${PGPORT:-25432}}
+PGPORT=${PGPORT:-25432}
 
 case "${1:-}" in
   start)

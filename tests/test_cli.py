@@ -109,9 +109,10 @@ def test_demo_seed_builds_the_demo_school(app, runner, client):
 
 
 def test_demo_seed_is_idempotent(app, runner):
-    runner.invoke(args=["demo", "seed"])
-    result = runner.invoke(args=["demo", "seed"])
+    assert "http://127.0.0.1:5000/login" in runner.invoke(args=["demo", "seed"]).output
+    result = runner.invoke(args=["demo", "seed"], env={"DONGUI_DEMO_URL": "http://127.0.0.1:8080"})
     assert result.exit_code == 0 and "already there" in result.output
+    assert "http://127.0.0.1:8080/login" in result.output  # make run PORT=8080 says so
     assert count(app, User) == 33
 
 

@@ -75,3 +75,16 @@ def test_the_rule_catches_numbers_and_addresses():
     assert WEB.search("see d4u.stop.or.kr") and WEB.search("https://x.example")
     assert not PHONE.search("682명 (2024년), 80.3%") and not PHONE.search("제14조의2")
     assert not PHONE.search("1,202건, 104명, 1999년") and not PHONE.search("10,305명")
+
+
+def test_a_whole_module_on_one_page_has_unique_ids_and_nested_headings(report):
+    """The teacher's preview shows every step and the notes together (under its own h2)."""
+    footnotes = 0
+    for module in report.catalog.modules:
+        for text in module.texts.values():
+            parts = [str(step.html) for step in text.steps] + [str(text.teacher_notes)]
+            ids = re.findall(r'\bid="([^"]+)"', "".join(parts))
+            assert len(ids) == len(set(ids)), (module.slug, text.locale)
+            footnotes += sum(i.startswith("fn-") for i in ids)
+            assert not re.search(r"<h[12]\b", str(text.teacher_notes)), (module.slug, text.locale)
+    assert footnotes > 0  # the curriculum does use footnotes

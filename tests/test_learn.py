@@ -288,3 +288,18 @@ def test_sources_are_listed_as_text_not_links(client, student):
         page = client.get(path).get_data(as_text=True)
         assert "A source" in page and "https://example.org/source" in page
         assert 'href="https://example.org/source"' not in page
+
+
+def test_choices_are_shuffled_per_form_except_true_or_false():
+    from dongui.content.schema import Choice, Question
+    from dongui.learn.submission import ordered_choices
+
+    def question(kind, n):
+        return Question(f"q-{kind}", kind, {"ko": "?", "en": "?"}, tuple(
+            Choice(f"c{i}", {"ko": str(i), "en": str(i)}, i == 0, {}) for i in range(n)))
+
+    true_false, single = question("true_false", 2), question("single", 4)
+    nonces = [f"nonce-{n}" for n in range(20)]
+    assert all([c.id for c in ordered_choices(true_false, n)] == ["c0", "c1"] for n in nonces)
+    orders = {tuple(c.id for c in ordered_choices(single, n)) for n in nonces}
+    assert len(orders) > 1 and ordered_choices(single, "a") == ordered_choices(single, "a")

@@ -7,7 +7,10 @@ import sqlalchemy as sa
 from ..content import Catalog
 from ..extensions import db
 from ..models import Assignment, ClassTeacher, Classroom, Enrollment, Excusal, ModuleProgress, Role, User
-from ..teach.assignments import is_overdue
+from ..teach.assignments import is_past_due, local_today
+
+# Written as the partial index ix_module_progress_completed is, so that the database uses it.
+COMPLETED = sa.and_(ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
 
 
 @dataclass
@@ -73,13 +76,15 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
         lines[class_id].students = students
 
     modules: dict[str, ModuleLine] = {}
-    for class_id, slug, due_on, assigned, completed in assignment_counts(class_ids):
+    today = local_today(school.timezone)
+    students = {class_id: line.students for class_id, line in lines.items()}
+    for class_id, slug, due_on, assigned, completed in assignment_counts(class_ids, students):
         module = catalog.module(slug)
         if module is None:
             continue
         line = modules.setdefault(slug, ModuleLine(slug, module.text(locale)[0].title))
         line.classes += 1
-        overdue = (assigned - completed) if is_overdue(due_on, school.timezone) else 0
+        overdue = (assigned - completed) if is_past_due(due_on, today) else 0
         for tally in (lines[class_id].tally, line.tally):
             tally.assigned += assigned
             tally.completed += completed
@@ -97,27 +102,39 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
     )
 
 
-def assignment_counts(class_ids: list[int]):
-    """(class, module, due date, students assigned, students completed) for every assignment.
+def assignment_counts(class_ids: list[int], students: dict[int, int]):
+    """(class, module, due date, students assigned, students completed) for every assignment,
+    given each class's number of active students.
 
     Assigned counts the class's active students not excused from the module; a student in two
-    classes counts once in each."""
-    done = (db.select(ModuleProgress.user_id, ModuleProgress.module_slug)
-            .where(ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
-            .subquery())
-    excused = sa.exists().where(Excusal.classroom_id == Assignment.classroom_id,
-                                Excusal.student_id == Enrollment.student_id,
-                                Excusal.module_slug == Assignment.module_slug)
-    # Outer joins keep an assignment in a class with no students (it still counts as assigned).
-    return db.session.execute(
-        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on,
-                  sa.func.count(User.id), sa.func.count(done.c.user_id))
-        .outerjoin(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
-        .outerjoin(User, sa.and_(User.id == Enrollment.student_id, User.deactivated_at.is_(None), ~excused))
-        .outerjoin(done, sa.and_(done.c.user_id == User.id, done.c.module_slug == Assignment.module_slug))
-        .where(Assignment.classroom_id.in_(class_ids))
-        .group_by(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on)
-    ).all()
+    classes counts once in each. The database counts completions over the index of completed
+    rows, then the few excused students are taken off both figures."""
+    active = sa.and_(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
+    completed = dict(((class_id, slug), n) for class_id, slug, n in db.session.execute(
+        db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
+        .join(User, User.id == Enrollment.student_id)
+        .join(ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED))
+        .join(Assignment, sa.and_(Assignment.classroom_id == Enrollment.classroom_id,
+                                  Assignment.module_slug == ModuleProgress.module_slug))
+        .where(active)
+        .group_by(Enrollment.classroom_id, ModuleProgress.module_slug)))
+    excused = {(class_id, slug): (n, done) for class_id, slug, n, done in db.session.execute(
+        db.select(Excusal.classroom_id, Excusal.module_slug, sa.func.count(),
+                  sa.func.count(ModuleProgress.id))
+        .join(Enrollment, sa.and_(Enrollment.classroom_id == Excusal.classroom_id,
+                                  Enrollment.student_id == Excusal.student_id))
+        .join(User, User.id == Enrollment.student_id)
+        .outerjoin(ModuleProgress, sa.and_(ModuleProgress.user_id == Excusal.student_id,
+                                           ModuleProgress.module_slug == Excusal.module_slug, COMPLETED))
+        .where(active)
+        .group_by(Excusal.classroom_id, Excusal.module_slug))}
+    rows = db.session.execute(
+        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on)
+        .where(Assignment.classroom_id.in_(class_ids))).all()
+    for class_id, slug, due_on in rows:
+        excused_count, excused_done = excused.get((class_id, slug), (0, 0))
+        yield (class_id, slug, due_on, students.get(class_id, 0) - excused_count,
+               completed.get((class_id, slug), 0) - excused_done)
 
 
 def never_signed_in(rows, class_names) -> list[tuple[str, str]]:

@@ -131,7 +131,8 @@ def split_steps(body: str, first_line: int, path: Path, locale: str,
             problems.add(path, line, "a step heading needs a title")
         text = "\n".join(lines)
         check_help_references(text, line + 1, path, help_content, problems)
-        html = render_markdown(text, lambda cid: _help_html(help_content, cid, locale), locale)
+        html = render_markdown(text, lambda cid: _help_html(help_content, cid, locale), locale,
+                               part=f"step{index}")
         steps.append(Step(number=index, title=title, html=html, optional=optional))
     return tuple(steps)
 
@@ -157,7 +158,9 @@ def read_teacher_notes(folder: Path, locale: str, help_content: HelpContent, pro
         problems.add(path, 1, "teacher notes are empty: write them or delete the file")
         return None
     check_help_references(text, 1, path, help_content, problems)
-    return render_markdown(text, lambda cid: _help_html(help_content, cid, locale), locale)
+    # The notes' own ## headings sit under the preview's "Teacher notes" heading (an h2).
+    return render_markdown(text, lambda cid: _help_html(help_content, cid, locale), locale,
+                           part="notes", heading_offset=1)
 
 
 def lesson_files(folder: Path) -> dict[str, Path]:

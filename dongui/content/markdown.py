@@ -36,17 +36,26 @@ HELP_REFERENCE = re.compile(r"\[\[help:([^\]\s]*)\]\]")
 FOOTNOTE_BACKLINK_TITLES = {"ko": "각주 %d에서 본문으로 돌아가기", "en": "Back to the text of footnote %d"}
 
 
-def render_markdown(text: str, help_reference=None, locale: str = "en") -> Markup:
+def render_markdown(text: str, help_reference=None, locale: str = "en", part: str = "",
+                    heading_offset: int = 0) -> Markup:
     """Render trusted-author or teacher Markdown to sanitised HTML.
 
-    `help_reference(channel_id)` returns the HTML that stands for `[[help:<id>]]`.
+    `help_reference(channel_id)` returns the HTML that stands for `[[help:<id>]]`. `part` names
+    the piece of a longer page this is (a step), so that footnote ids stay unique when the
+    pieces are shown together; `heading_offset` moves headings down under the page's own.
     """
     if help_reference is not None:
         text = HELP_REFERENCE.sub(lambda m: help_reference(m.group(1)), text)
     configs = {**EXTENSION_CONFIGS,
-               "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK_TITLES.get(locale, "%d")}}
+               "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK_TITLES.get(locale, "%d"),
+                             "SEPARATOR": f"-{part}-" if part else ":"}}
     html = md.markdown(text, extensions=EXTENSIONS, extension_configs=configs)
+    if heading_offset:
+        html = HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}", html)
     return Markup(sanitize_html(html))
+
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])")
 
 
 def find_help_references(text: str):

@@ -3,6 +3,7 @@
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..content.schema import Module
@@ -39,18 +40,35 @@ class ModuleStatus:
 
 def clamp_step(step: int, module: Module) -> int:
     """A step number that exists in the module as it is now (it may have lost steps)."""
-    return max(1, min(step, module.step_count))
+    return clamp(step, module.step_count)
+
+
+def clamp(step: int, steps: int) -> int:
+    return max(1, min(step, steps))
 
 
 def module_status(progress: ModuleProgress | ProgressFacts | None, module: Module) -> ModuleStatus:
     """The state of one module for one person. Skips and "not now" are never part of it."""
     if progress is None:
-        return ModuleStatus(StatusKind.NOT_STARTED, steps=module.step_count)
-    step = clamp_step(progress.last_step, module)
-    if progress.is_completed:
+        return not_started(module.step_count)
+    return status_of(module.step_count, progress.last_step, progress.lesson_done_at is not None,
+                     progress.quiz_passed_at is not None, progress.best_score)
+
+
+def not_started(steps: int) -> ModuleStatus:
+    return ModuleStatus(StatusKind.NOT_STARTED, steps=steps)
+
+
+@lru_cache(maxsize=8192)
+def status_of(steps: int, last_step: int, lesson_read: bool, quiz_passed: bool,
+              best_score: float | None) -> ModuleStatus:
+    """The rule itself, on the few values it reads: a grid of hundreds of cells repeats them,
+    so it is computed once per distinct combination."""
+    step = clamp(last_step, steps)
+    if lesson_read and quiz_passed:
         kind = StatusKind.COMPLETED
-    elif progress.lesson_done_at is not None:
+    elif lesson_read:
         kind = StatusKind.LESSON_READ
     else:
         kind = StatusKind.IN_PROGRESS
-    return ModuleStatus(kind, step, module.step_count, progress.best_score)
+    return ModuleStatus(kind, step, steps, best_score)

@@ -46,9 +46,11 @@ def read_token(token: str | None, user_id: int, slug: str) -> str:
 
 
 def ordered_choices(question: Question, nonce: str) -> list:
-    """The choices in this form's shuffled order (the same for the same token)."""
+    """The choices in this form's shuffled order (the same for the same token). True/false
+    choices keep the author's order: "true" then "false" reads as one would expect."""
     choices = list(question.choices)
-    random.Random(f"{nonce}:{question.id}").shuffle(choices)
+    if question.type != "true_false":
+        random.Random(f"{nonce}:{question.id}").shuffle(choices)
     return choices
 
 

@@ -53,10 +53,16 @@ def remove_assignment(assignment: Assignment) -> None:
 
 def is_overdue(due_on: date | None, timezone: str, now: datetime | None = None) -> bool:
     """Overdue once the due date has ended in the school's time zone."""
-    if due_on is None:
-        return False
-    local_today = (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
-    return local_today > due_on
+    return is_past_due(due_on, local_today(timezone, now))
+
+
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
+
+
+def is_past_due(due_on: date | None, today: date) -> bool:
+    """For pages that check many due dates against one school's today."""
+    return due_on is not None and today > due_on
 
 
 def excuse_student(classroom: Classroom, student: User, slug: str, actor: User) -> None:

@@ -5,13 +5,17 @@ overdue and excused. Skips, "not now" and time on a page are never stored, so ne
 """
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+
+import sqlalchemy as sa
+from markupsafe import Markup
 
 from ..content import Catalog
 from ..extensions import db
-from ..learn.status import ProgressFacts, StatusKind, module_status
-from ..models import Classroom, Enrollment, ModuleProgress, User
+from ..learn.status import StatusKind, module_status, not_started, status_of
+from ..models import Assignment, Classroom, Enrollment, ModuleProgress, User
 from .assignments import excused_pairs, is_overdue, list_assignments
 
 
@@ -54,14 +58,13 @@ class Row:
     name: str
     last_seen_at: datetime | None
     cells: tuple[Cell, ...]
+    completed: int = field(init=False)
+    counted: int = field(init=False)  # cells not excused
 
-    @property
-    def completed(self) -> int:
-        return sum(1 for c in self.cells if c.state == CellState.COMPLETED)
-
-    @property
-    def counted(self) -> int:
-        return sum(1 for c in self.cells if c.state != CellState.EXCUSED)
+    def __post_init__(self):
+        # Sorting, filtering and the summary all read these: counted once.
+        object.__setattr__(self, "completed", sum(c.state == CellState.COMPLETED for c in self.cells))
+        object.__setattr__(self, "counted", sum(c.state != CellState.EXCUSED for c in self.cells))
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,26 @@ STATE_OF_STATUS = {kind: CellState(kind.value) for kind in StatusKind}  # a look
 def cell_for(progress, module, excused: bool, overdue: bool) -> Cell:
     if excused:
         return Cell(CellState.EXCUSED)
-    status = module_status(progress, module)
+    return cell_of_status(module_status(progress, module), overdue)
+
+
+def cell_of_status(status, overdue: bool) -> Cell:
     if status.kind == StatusKind.COMPLETED:
         return Cell(CellState.COMPLETED, status.step, status.steps, status.best_score)
     base = STATE_OF_STATUS[status.kind]
     if overdue:
         return Cell(CellState.OVERDUE, status.step, status.steps, status.best_score, late_state=base)
     return Cell(base, status.step, status.steps, status.best_score)
+
+
+@lru_cache(maxsize=16384)
+def grid_cell(steps: int, facts: tuple | None, excused: bool, overdue: bool) -> Cell:
+    """`cell_for` on a progress row's (last step, lesson read, quiz passed, best score): a grid
+    repeats these, so each distinct cell is worked out once."""
+    if excused:
+        return Cell(CellState.EXCUSED)
+    status = not_started(steps) if facts is None else status_of(steps, *facts)
+    return cell_of_status(status, overdue)
 
 
 def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dashboard:
@@ -107,23 +123,28 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     ).all()
     assignments = [a for a in list_assignments(classroom.id) if catalog.module(a.module_slug)]
     slugs = [a.module_slug for a in assignments]
-    ids = [s.id for s in students]
-    progress = {}
-    if ids and slugs:
-        for row in db.session.execute(db.select(
-                ModuleProgress.user_id, ModuleProgress.module_slug, ModuleProgress.last_step,
-                ModuleProgress.lesson_done_at, ModuleProgress.quiz_passed_at, ModuleProgress.best_score,
-        ).where(ModuleProgress.user_id.in_(ids), ModuleProgress.module_slug.in_(slugs))):
-            progress[(row[0], row[1])] = ProgressFacts(*row[2:])
+    progress: dict[int, dict[str, tuple]] = {}
+    if students and slugs:
+        for user_id, slug, *facts in db.session.execute(
+            db.select(ModuleProgress.user_id, ModuleProgress.module_slug, ModuleProgress.last_step,
+                      ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None),
+                      ModuleProgress.best_score)
+            .join(Enrollment, Enrollment.student_id == ModuleProgress.user_id)
+            .join(Assignment, sa.and_(Assignment.classroom_id == Enrollment.classroom_id,
+                                      Assignment.module_slug == ModuleProgress.module_slug))
+            .where(Enrollment.classroom_id == classroom.id)
+        ):
+            progress.setdefault(user_id, {})[slug] = tuple(facts)
     excused = excused_pairs(classroom.id) if slugs else set()
     overdue = {a.module_slug: is_overdue(a.due_on, classroom.school.timezone) for a in assignments}
-    modules = [(slug, catalog.module(slug), overdue[slug]) for slug in slugs]
-    rows = tuple(
-        Row(s.id, s.number, s.display_name, s.last_seen_at, tuple(
-            cell_for(progress.get((s.id, slug)), module, (s.id, slug) in excused, late)
-            for slug, module, late in modules))
-        for s in students
-    )
+    modules = [(slug, catalog.module(slug).step_count, overdue[slug]) for slug in slugs]
+    rows = []
+    for s in students:
+        facts = progress.get(s.id, {})
+        cells = tuple([grid_cell(steps, facts.get(slug), (s.id, slug) in excused, late)
+                       for slug, steps, late in modules])
+        rows.append(Row(s.id, s.number, s.display_name, s.last_seen_at, cells))
+    rows = tuple(rows)
     columns = tuple(
         Column(a.module_slug, catalog.module(a.module_slug).text(locale)[0].title, a.due_on,
                overdue[a.module_slug],
@@ -135,43 +156,54 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
 
 
 def cell_renderer():
-    """`render(cell)`: the grid cell as a `<td>` with words and a symbol, made once per distinct
-    cell in a request (a 40 × 10 grid repeats a few dozen cells); `render.row(row)` does a row."""
+    """`render(cell)`: the grid cell as a `<td>` with words and a symbol; `render.row(row)` does
+    a row. A cell's HTML depends only on the cell and the language, so it is made once."""
+    from ..i18n import current_locale
+
+    locale = current_locale()
+
+    def render(cell: Cell) -> Markup:
+        return _cell_html(locale, cell)
+
+    # The cells are Markup already: joined as plain strings, not escaped again one by one.
+    render.row = lambda row: Markup("".join([_cell_html(locale, cell) for cell in row.cells]))
+    return render
+
+
+@lru_cache(maxsize=16384)
+def _cell_html(locale: str, cell: Cell) -> Markup:
+    """Called in a request whose language is `locale` (the key keeps languages apart)."""
+    return Markup('<td class="cell cell-{}"><span aria-hidden="true">{}</span> {}</td>').format(
+        cell.state.value, CELL_SYMBOLS[cell.state], cell_text(cell))
+
+
+CELL_SYMBOLS = {
+    CellState.COMPLETED: "✓", CellState.EXCUSED: "–", CellState.OVERDUE: "⚠",
+    CellState.LESSON_READ: "◑", CellState.IN_PROGRESS: "▸", CellState.NOT_STARTED: "○",
+}
+
+
+def cell_text(cell: Cell) -> str:
+    """The cell in words, in the request's language."""
     from flask_babel import gettext as _
-    from markupsafe import Markup, escape
 
     from ..formats import format_percent
 
     words = {
-        CellState.COMPLETED: ("✓", _("Completed")), CellState.EXCUSED: ("–", _("Excused")),
-        CellState.OVERDUE: ("⚠", _("Overdue")), CellState.LESSON_READ: ("◑", _("Lesson read")),
-        CellState.IN_PROGRESS: ("▸", ""), CellState.NOT_STARTED: ("○", _("Not started")),
+        CellState.COMPLETED: _("Completed"), CellState.EXCUSED: _("Excused"),
+        CellState.OVERDUE: _("Overdue"), CellState.LESSON_READ: _("Lesson read"),
+        CellState.NOT_STARTED: _("Not started"),
     }
-    step_words = _("step %(step)s of %(steps)s")  # formatted below, once per distinct step
-    cache: dict[Cell, Markup] = {}
-
-    def text_for(cell: Cell) -> str:
-        text = words[cell.state][1]
-        step = step_words % {"step": cell.step, "steps": cell.steps}
-        if cell.state == CellState.IN_PROGRESS:
-            return step
-        if cell.state == CellState.COMPLETED and cell.score is not None:
-            return f"{text} {format_percent(cell.score)}"
-        if cell.state == CellState.OVERDUE and cell.late_state == CellState.IN_PROGRESS:
-            return f"{text} · {step}"
-        if cell.state == CellState.OVERDUE and cell.late_state == CellState.LESSON_READ:
-            return f"{text} · {words[CellState.LESSON_READ][1]}"
-        return text
-
-    def render(cell: Cell) -> Markup:
-        html = cache.get(cell)
-        if html is None:
-            html = cache[cell] = Markup('<td class="cell cell-{}"><span aria-hidden="true">{}</span> {}</td>').format(
-                cell.state.value, words[cell.state][0], escape(text_for(cell)))
-        return html
-
-    render.row = lambda row: Markup("").join(render(cell) for cell in row.cells)
-    return render
+    step = _("step %(step)s of %(steps)s", step=cell.step, steps=cell.steps)
+    if cell.state == CellState.IN_PROGRESS:
+        return step
+    if cell.state == CellState.COMPLETED and cell.score is not None:
+        return f"{words[cell.state]} {format_percent(cell.score)}"
+    if cell.state == CellState.OVERDUE and cell.late_state == CellState.IN_PROGRESS:
+        return f"{words[cell.state]} · {step}"
+    if cell.state == CellState.OVERDUE and cell.late_state == CellState.LESSON_READ:
+        return f"{words[cell.state]} · {words[CellState.LESSON_READ]}"
+    return words[cell.state]
 
 
 SORTS = {
