@@ -78,6 +78,9 @@ FIXED_SETTINGS = {
     "LAST_SEEN_INTERVAL_MINUTES": 5,
     "CLOCK": system_now,
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Redis down: each worker counts in memory until Redis answers again (a warning is logged),
+    # so sign-in keeps working and stays limited instead of failing with a 500.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the session's idle limit already bounds a form's life
     # Referrer-Policy: no-referrer means browsers send no Referer; the token and SameSite=Lax
     # cookies protect forms, so the https Referer check would refuse every real browser.

@@ -83,7 +83,8 @@ def app(database_url, app_config, clock):
     app = create_app(base_config(database_url, CLOCK=clock, **app_config))
     with app.app_context():
         db.create_all()
-        limiter.reset()  # the in-memory limits live as long as the process: start each test clean
+        if app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+            limiter.reset()  # the in-memory limits live as long as the process: start each test clean
     yield app
     with app.app_context():
         db.session.remove()

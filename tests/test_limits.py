@@ -81,3 +81,19 @@ def test_staff_are_limited_the_same_way(client, make_user):
     for _ in range(10):
         login(client, "teacher", "bad guess")
     assert login(client, "teacher").status_code == 429
+
+
+class TestRedisDown:
+    @pytest.fixture
+    def app_config(self):
+        # Port 9 (discard) on 127.0.0.1 refuses connections: the limit store is down.
+        return {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"}
+
+    def test_sign_in_works_and_stays_limited_in_memory(self, client, make_user, caplog):
+        make_user(username="steady")
+        assert login(client, "steady").status_code == 302
+        assert "falling back to in-memory storage" in caplog.text.lower()
+        client.post("/logout")
+        for _attempt in range(10):
+            assert login(client, "steady", "wrong guess").status_code == 200
+        assert login(client, "steady", "wrong guess").status_code == 429
