@@ -89,6 +89,16 @@ class TestRedisDown:
         # Port 9 (discard) on 127.0.0.1 refuses connections: the limit store is down.
         return {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"}
 
+    @pytest.fixture(autouse=True)
+    def store_marked_alive(self):
+        # The limiter is one object for the whole test process, and it remembers a dead store
+        # (Flask-Limiter's private flag); each run here, and every test after, starts alive.
+        from dongui.extensions import limiter
+
+        limiter._storage_dead = False
+        yield
+        limiter._storage_dead = False
+
     def test_sign_in_works_and_stays_limited_in_memory(self, client, make_user, caplog):
         make_user(username="steady")
         assert login(client, "steady").status_code == 302
