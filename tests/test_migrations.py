@@ -42,3 +42,20 @@ def test_upgrade_twice_changes_nothing(empty_app):
     runner = empty_app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+def test_the_completed_index_is_built_and_undone(empty_app):
+    """Migration 0005: the partial index of completed progress, and the way back to 0004."""
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    def indexes():
+        with empty_app.app_context():
+            return {i["name"] for i in sa.inspect(db.engine).get_indexes("module_progress")}
+
+    assert "ix_module_progress_completed" in indexes() and "ix_module_progress_user_id" not in indexes()
+    down = runner.invoke(args=["db", "downgrade", "0004"])
+    assert down.exit_code == 0, down.output
+    assert "ix_module_progress_completed" not in indexes() and "ix_module_progress_user_id" in indexes()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
