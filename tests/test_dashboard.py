@@ -304,3 +304,41 @@ def test_a_student_in_two_classes_counts_once_in_each(app, make_user, make_schoo
     csv_rows = admin.get("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
     assert "학급,A반,1,1,100,0" in csv_rows and "학급,B반,1,1,100,0" in csv_rows
     assert "단원,표본 수업,2,2,100,0" in csv_rows  # the export says what the screen says
+
+
+def test_report_names_twenty_who_never_signed_in_and_links_to_the_rest(app, make_user, make_school,
+                                                                        make_classroom):
+    from datetime import timedelta
+
+    from dongui.models import User
+    school = make_school(slug="never")
+    teacher = make_user(role=Role.TEACHER, username="t-never", school_id=school)
+    make_user(role=Role.ADMIN, username="a-never", school_id=school)
+    students = [make_user(username=f"n{n:02d}", school_id=school, display_name=f"학생{n:02d}")
+                for n in range(25)]
+    make_classroom(teacher, students=students[:10], name="1반")
+    with app.app_context():
+        db.session.get(User, students[0]).last_seen_at = DONE     # signed in once
+        db.session.get(User, students[1]).deactivated_at = DONE   # not counted
+        db.session.commit()
+    admin = app.test_client()
+    login(admin, "a-never")
+    page = admin.get("/admin").get_data(as_text=True)
+    section = page.split('id="never-title"')[1].split("</section>")[0]
+    assert section.count("<li>") == 20
+    assert "학생02 <span class=\"muted\">(1반)</span>" in section and "학생00" not in section
+    assert "학생01" not in section and "학생22" not in section
+    assert 'href="/admin/students?never=y"' in section and "23명 모두 보기" in section
+
+    listed = admin.get("/admin/students?never=y").get_data(as_text=True)
+    assert "학생 23명" in listed and '<input checked id="never" name="never" type="checkbox"' in listed
+    assert "학생00" not in listed and "학생01" not in listed and "학생24" in listed
+    everyone = admin.get("/admin/students").get_data(as_text=True)
+    assert "학생00" in everyone and "학생01" in everyone
+
+    with app.app_context():  # once only a few are left, the list ends without a link
+        for student in students[2:20]:
+            db.session.get(User, student).last_seen_at = DONE - timedelta(days=1)
+        db.session.commit()
+    section = admin.get("/admin").get_data(as_text=True).split('id="never-title"')[1].split("</section>")[0]
+    assert section.count("<li>") == 5 and "모두 보기" not in section

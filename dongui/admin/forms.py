@@ -48,6 +48,7 @@ class StudentSearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name or username"), validators=[Optional(), Length(max=80)])
+    never = BooleanField(_l("Only those who have never signed in"))
 
 
 class ExportStudentForm(FlaskForm):

@@ -57,10 +57,11 @@ def page_number() -> int:
 def students():
     """The school's students: search by name or username, their classes, when they were last seen."""
     form = StudentSearchForm(formdata=request.args)
-    search = form.q.data if form.validate() else ""
-    page = list_students(current_user.school_id, search or "", page_number())
-    return render_template("admin/students.html", form=form, page=page,
-                           args={"q": search} if search else {})
+    valid = form.validate()
+    search, never = (form.q.data or "", form.never.data) if valid else ("", False)
+    page = list_students(current_user.school_id, search, page_number(), never_signed_in=never)
+    args = {key: value for key, value in (("q", search), ("never", "y" if never else "")) if value}
+    return render_template("admin/students.html", form=form, page=page, args=args)
 
 
 @bp.get("/users/<int:user_id>")

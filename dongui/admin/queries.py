@@ -105,11 +105,14 @@ class StudentRow:
     classes: tuple[str, ...] = ()
 
 
-def list_students(school_id: int, search: str, page: int) -> Page:
-    """The school's students, by name, optionally matching a name or username; 3 queries a page."""
+def list_students(school_id: int, search: str, page: int, never_signed_in: bool = False) -> Page:
+    """The school's students, by name, optionally matching a name or username, or only the
+    active ones who have never signed in (as the school report counts them); 3 queries a page."""
     select = db.select(User.id, User.display_name, User.username, User.last_seen_at,
                        User.deactivated_at.is_(None)).where(
         User.school_id == school_id, User.role == Role.STUDENT)
+    if never_signed_in:
+        select = select.where(User.last_seen_at.is_(None), User.deactivated_at.is_(None))
     search = (search or "").strip()
     if search:
         select = select.where(sa.or_(

@@ -61,7 +61,7 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
         Classroom.school_id == school.id, Classroom.archived_at.is_(None)).order_by(Classroom.name)).all()
     lines = {c.id: ClassLine(c.id, c.name, [], 0, False) for c in classes}
     if not lines:
-        return SchoolReport([], [], [], staff_module_completion(school.id, catalog))
+        return SchoolReport([], [], never_signed_in(school.id), staff_module_completion(school.id, catalog))
     class_ids = list(lines)
     for class_id, teacher_id, name in db.session.execute(
             db.select(ClassTeacher.classroom_id, User.id, User.display_name)
@@ -90,14 +90,10 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
             tally.completed += completed
             tally.overdue += overdue
 
-    never = db.session.execute(
-        db.select(Enrollment.student_id, User.display_name, Enrollment.classroom_id)
-        .join(User, User.id == Enrollment.student_id).where(active, User.last_seen_at.is_(None))
-    ).all()
     return SchoolReport(
         classes=list(lines.values()),
         modules=sorted(modules.values(), key=lambda m: catalog.module(m.slug).order),
-        never_signed_in=never_signed_in(never, {c.id: c.name for c in classes}),
+        never_signed_in=never_signed_in(school.id),
         staff_module=staff_module_completion(school.id, catalog),
     )
 
@@ -137,12 +133,21 @@ def assignment_counts(class_ids: list[int], students: dict[int, int]):
                completed.get((class_id, slug), 0) - excused_done)
 
 
-def never_signed_in(rows, class_names) -> list[tuple[str, str]]:
-    """(name, the classes they are in) for students who have never signed in."""
-    students: dict[int, tuple[str, list[str]]] = {}
-    for student_id, name, class_id in rows:
-        students.setdefault(student_id, (name, []))[1].append(class_names[class_id])
-    return sorted((name, ", ".join(sorted(classes))) for name, classes in students.values())
+NEVER_SIGNED_IN_SHOWN = 20  # the rest are one link away: a new school year can have hundreds
+
+
+def never_signed_in(school_id: int) -> list[tuple[str, str]]:
+    """(name, the classes they are in) for the first active students, by name, who have never
+    signed in; the report's count and the students page's filter use the same rule."""
+    from .queries import class_names_by_student
+
+    rows = db.session.execute(
+        db.select(User.id, User.display_name)
+        .where(User.school_id == school_id, User.role == Role.STUDENT, User.deactivated_at.is_(None),
+               User.last_seen_at.is_(None))
+        .order_by(User.display_name, User.id).limit(NEVER_SIGNED_IN_SHOWN)).all()
+    classes = class_names_by_student([row.id for row in rows])
+    return [(row.display_name, ", ".join(classes.get(row.id, []))) for row in rows]
 
 
 def staff_module_completion(school_id: int, catalog: Catalog) -> list[tuple[str, bool]]:
