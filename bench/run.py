@@ -4,8 +4,9 @@ dashboard, the school report and quiz submission with ten signed-in clients; the
 worker and the time of a 500-row roster import through the web pages.
 
 Bounded: wrk with 10 connections for BENCH_SECONDS (default 10) per page, then one connection for
-half as long (the latency one user sees on an idle server); it starts and stops its own server. Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an empty
-database) instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's).
+half as long (the latency one user sees on an idle server); it starts and stops its own server.
+Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an empty database)
+instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's).
 """
 
 import http.cookiejar

@@ -60,7 +60,11 @@ def students():
     valid = form.validate()
     search, never = (form.q.data or "", form.never.data) if valid else ("", False)
     page = list_students(current_user.school_id, search, page_number(), never_signed_in=never)
-    args = {key: value for key, value in (("q", search), ("never", "y" if never else "")) if value}
+    args = {}  # what the pagination links carry over
+    if search:
+        args["q"] = search
+    if never:
+        args["never"] = "y"
     return render_template("admin/students.html", form=form, page=page, args=args)
 
 

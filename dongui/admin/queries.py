@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
-    AuditEvent, ClassTeacher, Classroom, Enrollment, ModuleProgress, QuizAttempt, Role, User,
-    normalize_username,
+    COMPLETED_PROGRESS, AuditEvent, ClassTeacher, Classroom, Enrollment, ModuleProgress, QuizAttempt, Role,
+    User, normalize_username,
 )
 
 PER_PAGE = 50
@@ -168,7 +168,7 @@ def describe_student(student_id: int) -> StudentSummary:
     ).all()]
     started, completed = db.session.execute(
         db.select(sa.func.count(), sa.func.count().filter(
-            ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None)))
+            COMPLETED_PROGRESS))
         .where(ModuleProgress.user_id == student_id)
     ).one()
     attempts = db.session.execute(

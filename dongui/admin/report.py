@@ -6,11 +6,11 @@ import sqlalchemy as sa
 
 from ..content import Catalog
 from ..extensions import db
-from ..models import Assignment, ClassTeacher, Classroom, Enrollment, Excusal, ModuleProgress, Role, User
+from ..models import (
+    COMPLETED_PROGRESS, Assignment, ClassTeacher, Classroom, Enrollment, Excusal, ModuleProgress, Role, User,
+)
 from ..teach.assignments import is_past_due, local_today
-
-# Written as the partial index ix_module_progress_completed is, so that the database uses it.
-COMPLETED = sa.and_(ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
+from .queries import class_names_by_student
 
 
 @dataclass
@@ -109,7 +109,7 @@ def assignment_counts(class_ids: list[int], students: dict[int, int]):
     completed = dict(((class_id, slug), n) for class_id, slug, n in db.session.execute(
         db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
         .join(User, User.id == Enrollment.student_id)
-        .join(ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED))
+        .join(ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS))
         .join(Assignment, sa.and_(Assignment.classroom_id == Enrollment.classroom_id,
                                   Assignment.module_slug == ModuleProgress.module_slug))
         .where(active)
@@ -121,7 +121,7 @@ def assignment_counts(class_ids: list[int], students: dict[int, int]):
                                   Enrollment.student_id == Excusal.student_id))
         .join(User, User.id == Enrollment.student_id)
         .outerjoin(ModuleProgress, sa.and_(ModuleProgress.user_id == Excusal.student_id,
-                                           ModuleProgress.module_slug == Excusal.module_slug, COMPLETED))
+                                           ModuleProgress.module_slug == Excusal.module_slug, COMPLETED_PROGRESS))
         .where(active)
         .group_by(Excusal.classroom_id, Excusal.module_slug))}
     rows = db.session.execute(
@@ -139,8 +139,6 @@ NEVER_SIGNED_IN_SHOWN = 20  # the rest are one link away: a new school year can 
 def never_signed_in(school_id: int) -> list[tuple[str, str]]:
     """(name, the classes they are in) for the first active students, by name, who have never
     signed in; the report's count and the students page's filter use the same rule."""
-    from .queries import class_names_by_student
-
     rows = db.session.execute(
         db.select(User.id, User.display_name)
         .where(User.school_id == school_id, User.role == Role.STUDENT, User.deactivated_at.is_(None),
@@ -157,6 +155,6 @@ def staff_module_completion(school_id: int, catalog: Catalog) -> list[tuple[str,
     ).order_by(User.display_name)).all()
     done = set(db.session.execute(db.select(ModuleProgress.user_id).where(
         ModuleProgress.user_id.in_([s.id for s in staff]), ModuleProgress.module_slug.in_(staff_slugs),
-        ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None))
+        COMPLETED_PROGRESS)
     ).scalars()) if staff and staff_slugs else set()
     return [(name, user_id in done) for user_id, name in staff]

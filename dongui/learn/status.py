@@ -2,25 +2,14 @@
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from typing import NamedTuple
 
 from ..content.schema import Module
 from ..models import ModuleProgress
 
-
-class ProgressFacts(NamedTuple):
-    """The columns of a ModuleProgress row a status needs, for pages that read many rows."""
-
-    last_step: int
-    lesson_done_at: datetime | None
-    quiz_passed_at: datetime | None
-    best_score: float | None
-
-    @property
-    def is_completed(self) -> bool:
-        return self.lesson_done_at is not None and self.quiz_passed_at is not None
+# What a status reads of a progress row: (last step, lesson read, quiz passed, best score).
+# Pages that read many rows select exactly these; `facts_of` takes them from a loaded row.
+Facts = tuple[int, bool, bool, float | None]
 
 
 class StatusKind(enum.StrEnum):
@@ -47,16 +36,22 @@ def clamp(step: int, steps: int) -> int:
     return max(1, min(step, steps))
 
 
-def module_status(progress: ModuleProgress | ProgressFacts | None, module: Module) -> ModuleStatus:
+def module_status(progress: ModuleProgress | None, module: Module) -> ModuleStatus:
     """The state of one module for one person. Skips and "not now" are never part of it."""
+    return status_from(module.step_count, facts_of(progress))
+
+
+def facts_of(progress: ModuleProgress | None) -> Facts | None:
     if progress is None:
-        return not_started(module.step_count)
-    return status_of(module.step_count, progress.last_step, progress.lesson_done_at is not None,
-                     progress.quiz_passed_at is not None, progress.best_score)
+        return None
+    return (progress.last_step, progress.lesson_done_at is not None, progress.quiz_passed_at is not None,
+            progress.best_score)
 
 
-def not_started(steps: int) -> ModuleStatus:
-    return ModuleStatus(StatusKind.NOT_STARTED, steps=steps)
+def status_from(steps: int, facts: Facts | None) -> ModuleStatus:
+    if facts is None:
+        return ModuleStatus(StatusKind.NOT_STARTED, steps=steps)
+    return status_of(steps, *facts)
 
 
 @lru_cache(maxsize=8192)

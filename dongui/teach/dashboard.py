@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..content import Catalog
 from ..extensions import db
-from ..learn.status import StatusKind, module_status, not_started, status_of
+from ..learn.status import Facts, StatusKind, facts_of, status_from
 from ..models import Assignment, Classroom, Enrollment, ModuleProgress, User
 from .assignments import excused_pairs, is_overdue, list_assignments
 
@@ -88,12 +88,6 @@ class Dashboard:
 STATE_OF_STATUS = {kind: CellState(kind.value) for kind in StatusKind}  # a lookup by value is slow
 
 
-def cell_for(progress, module, excused: bool, overdue: bool) -> Cell:
-    if excused:
-        return Cell(CellState.EXCUSED)
-    return cell_of_status(module_status(progress, module), overdue)
-
-
 def cell_of_status(status, overdue: bool) -> Cell:
     if status.kind == StatusKind.COMPLETED:
         return Cell(CellState.COMPLETED, status.step, status.steps, status.best_score)
@@ -104,13 +98,12 @@ def cell_of_status(status, overdue: bool) -> Cell:
 
 
 @lru_cache(maxsize=16384)
-def grid_cell(steps: int, facts: tuple | None, excused: bool, overdue: bool) -> Cell:
-    """`cell_for` on a progress row's (last step, lesson read, quiz passed, best score): a grid
-    repeats these, so each distinct cell is worked out once."""
+def grid_cell(steps: int, facts: Facts | None, excused: bool, overdue: bool) -> Cell:
+    """A student's cell for one module, from the progress row's facts (`learn.status`): a grid
+    repeats the same few, so each distinct cell is worked out once."""
     if excused:
         return Cell(CellState.EXCUSED)
-    status = not_started(steps) if facts is None else status_of(steps, *facts)
-    return cell_of_status(status, overdue)
+    return cell_of_status(status_from(steps, facts), overdue)
 
 
 def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dashboard:
@@ -123,7 +116,7 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     ).all()
     assignments = [a for a in list_assignments(classroom.id) if catalog.module(a.module_slug)]
     slugs = [a.module_slug for a in assignments]
-    progress: dict[int, dict[str, tuple]] = {}
+    progress: dict[int, dict[str, Facts]] = {}
     if students and slugs:
         for user_id, slug, *facts in db.session.execute(
             db.select(ModuleProgress.user_id, ModuleProgress.module_slug, ModuleProgress.last_step,
@@ -241,15 +234,15 @@ def build_student_view(classroom: Classroom, student: User, catalog: Catalog, lo
         module = catalog.module(a.module_slug)
         overdue = is_overdue(a.due_on, classroom.school.timezone)
         modules.append(StudentModule(a.module_slug, module.text(locale)[0].title, True, a.due_on,
-                                     cell_for(progress.get(a.module_slug), module, a.module_slug in excused,
-                                              overdue), a.module_slug in excused))
+                                     grid_cell(module.step_count, facts_of(progress.get(a.module_slug)),
+                                               a.module_slug in excused, overdue), a.module_slug in excused))
     assigned = {a.module_slug for a in assignments}
     for slug, row in progress.items():
         module = catalog.module(slug)
         if module is None or slug in assigned or not module.for_students:
             continue
         modules.append(StudentModule(slug, module.text(locale)[0].title, False, None,
-                                     cell_for(row, module, False, False), False))
+                                     grid_cell(module.step_count, facts_of(row), False, False), False))
     titles = {m.slug: m.title for m in modules}
     attempts = db.session.execute(
         db.select(QuizAttempt).where(QuizAttempt.user_id == student.id,
