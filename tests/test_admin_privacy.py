@@ -296,6 +296,10 @@ def test_student_list_searches_and_pages(app, client, admin, classes, make_user,
     assert "No student matches" in client.get("/admin/students?q=%25").get_data(as_text=True)
     assert "박선생" not in client.get("/admin/students?q=박").get_data(as_text=True)  # staff are not listed
     assert client.get("/admin/students?page=99").status_code == 200
+    never = client.get("/admin/students?never=y").get_data(as_text=True)  # all 55 are new
+    assert 'href="/admin/students?page=2&amp;never=y"' in never and "Page 1 of 2" in never
+    too_long = client.get("/admin/students?never=y&q=" + "x" * 81).get_data(as_text=True)
+    assert "80" in too_long and 'class="field-errors"' in too_long and "Page 1 of 2" in too_long
 
 
 def test_student_page_shows_the_summary(app, client, admin, classes):

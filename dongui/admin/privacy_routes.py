@@ -57,8 +57,8 @@ def page_number() -> int:
 def students():
     """The school's students: search by name or username, their classes, when they were last seen."""
     form = StudentSearchForm(formdata=request.args)
-    valid = form.validate()
-    search, never = (form.q.data or "", form.never.data) if valid else ("", False)
+    search = (form.q.data or "") if form.validate() else ""  # too long: the field says so
+    never = bool(form.never.data)
     page = list_students(current_user.school_id, search, page_number(), never_signed_in=never)
     args = {}  # what the pagination links carry over
     if search:
