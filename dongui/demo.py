@@ -22,8 +22,8 @@ DEMO_STUDENT_NAMES = (
     "홍현우", "고민서", "문선우", "양예린", "손지환", "배소율", "백준서", "허윤서", "유태윤", "남가은",
 )
 DEMO_CLASSES = (
-    ("demo-teacher", "김선영 선생님", "2학년 3반"),
-    ("demo-teacher2", "박준호 선생님", "2학년 4반"),
+    ("demo-teacher", "김선영", "2학년 3반"),
+    ("demo-teacher2", "박준호", "2학년 4반"),
 )
 DEMO_CONTACTS = [
     {"name": "상담 선생님 (Wee 클래스) · School counsellor (Wee class)",

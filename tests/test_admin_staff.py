@@ -30,16 +30,19 @@ def test_admin_creates_a_teacher_with_a_one_time_card(app, client, admin):
 
 def test_deactivate_reset_and_hand_over_classes(app, client, admin, make_user, make_classroom):
     leaving = make_user(role=Role.TEACHER, username="leaving", school_id=admin)
-    staying = make_user(role=Role.TEACHER, username="staying", school_id=admin, display_name="남는 선생님")
+    staying = make_user(role=Role.TEACHER, username="staying", school_id=admin, display_name="한남은")
     make_classroom(leaving, name="2학년 1반")
     make_classroom(leaving, name="2학년 2반")
     teacher_browser = app.test_client()
     login(teacher_browser, "leaving")
-    client.post(f"/admin/teachers/{leaving}/reassign", data={"successor": staying})
+    handed = client.post(f"/admin/teachers/{leaving}/reassign", data={"successor": staying},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "이제 한남은 선생님이 학급 2개를 맡아요." in handed  # named with 선생님, classes with 개
     with app.app_context():
         owners = db.session.execute(sa.select(ClassTeacher.teacher_id)).scalars().all()
         assert owners == [staying, staying]
     client.post(f"/admin/teachers/{leaving}/active", data={"active": "0"})
+    assert ">다시 활성화</button>" in client.get("/admin/teachers").get_data(as_text=True)
     assert teacher_browser.get("/teach").status_code == 302  # signed out
     assert login(app.test_client(), "leaving").status_code == 200  # sign-in refused
     card = client.post(f"/admin/teachers/{staying}/reset").get_data(as_text=True)

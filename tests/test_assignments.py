@@ -73,7 +73,7 @@ def test_student_sees_assigned_first_once_with_the_earliest_due_date(app, client
     assigned, rest = page.split("나에게 배정된 단원")[1].split("더 많은 단원")
     assert "한국어만 있는 수업" in assigned and "표본 수업" in rest
     assert assigned.count("한국어만 있는 수업") == 1
-    assert "2026. 11. 20." in assigned and "기한 지남" in assigned
+    assert "마감일 2026년 11월 20일" in assigned and "기한 지남" in assigned
 
 
 def test_excused_student_no_longer_sees_the_assignment(app, client, setup):

@@ -64,7 +64,9 @@ def test_each_cell_state_in_text(client, classroom):
 def test_summary_leaves_excused_students_out(client, classroom):
     page = client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True)
     # 12 cells, 1 excused: 11 counted; completed: 가나/sample and 자차/korean-only
-    assert "11개 중 2개" in page
+    assert "배정된 11개 중 2개" in page          # things: assigned modules, counted with 개
+    assert "5명 중 1명" in page and "6명 중 1명" in page  # people: students in each column, with 명
+    assert "개 중" not in page.split('<table class="progress-grid">')[1]
     assert 'max="5" value="1"' in page and 'max="6" value="1"' in page
 
 
@@ -203,7 +205,7 @@ def test_student_page_shows_modules_attempts_and_actions(app, client, classroom)
                                    submitted_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC)))
         db.session.commit()
     page = client.get(f"/teach/classes/{classroom['id']}/students/{s1}").get_data(as_text=True)
-    assert "표본 수업" in page and "이수 90%" in page and "3문제 중 3문제" in page
+    assert "표본 수업" in page and "이수 90%" in page and "3문제 중 3문제 맞힘" in page
     assert f"/teach/classes/{classroom['id']}/students/{s1}/reset" in page
     outsider = classroom["students"][0] + 1000
     assert client.get(f"/teach/classes/{classroom['id']}/students/{outsider}").status_code == 404

@@ -142,3 +142,74 @@ def test_user_locale_column_round_trips(app, make_user):
     with app.app_context():
         assert db.session.get(User, user_id).locale == "en"
         assert db.session.get(User, user_id).school.__class__ is School
+
+
+# One way to write a date and one to write a date with a time, on every page, in both languages.
+
+DATE_FILTER = re.compile(r"\|\s*(date|datetime)\b(\s*\(([^)]*)\))?")
+
+
+@pytest.mark.parametrize("locale, day, moment", [
+    ("ko", "2026년 11월 20일", "2026년 11월 20일 오후 3:05"),
+    ("en", "November 20, 2026", "November 20, 2026, 3:05\u202fPM"),
+])
+def test_one_date_format_and_one_date_time_format(app, locale, day, moment):
+    from datetime import UTC, date, datetime
+
+    from flask_babel import force_locale
+
+    from dongui.formats import format_date, format_datetime
+
+    with app.test_request_context(), force_locale(locale):
+        assert format_date(date(2026, 11, 20)) == day
+        assert format_datetime(datetime(2026, 11, 20, 6, 5, tzinfo=UTC)) == moment  # 15:05 in Seoul
+        assert format_date(datetime(2026, 11, 20, 6, 5, tzinfo=UTC)) == day
+
+
+def test_templates_write_dates_only_the_one_way():
+    """`|date` and `|datetime` take no width: a page that asks for 'short' would differ."""
+    from dongui.config import ROOT
+    from dongui.formats import DATE_WIDTH
+
+    calls = [(path.relative_to(ROOT), match) for path in (ROOT / "templates").rglob("*.html")
+             for match in DATE_FILTER.finditer(path.read_text(encoding="utf-8"))]
+    assert len(calls) > 10
+    for path, match in calls:
+        argument = (match.group(3) or "").strip().strip("'\"")
+        assert argument in ("", DATE_WIDTH if match.group(1) == "date" else ""), (path, match.group(0))
+
+
+# The glossary, checked in the Korean catalogue (GLOSSARY.md; content review 2026-12, section 4).
+
+def korean_entries():
+    with translations.catalog_path("ko").open("rb") as handle:
+        catalog = read_po(handle, locale="ko")
+    for message in catalog:
+        if message.id:
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            yield msgid, " ".join(message.string) if isinstance(message.string, tuple) else message.string
+
+
+def test_korean_catalogue_follows_the_glossary():
+    for msgid, korean in korean_entries():
+        if "Dongui" in msgid:
+            assert "Dongui" in korean, msgid  # the brand, never bare 동의 ("consent")
+        if re.search(r"\bmodules?\b", re.sub(r"%\(\w+\)", "", msgid), re.IGNORECASE):
+            assert "단원" in korean, msgid
+        if "live incident" in msgid:
+            assert "사안" in korean, msgid
+        for wrong in ("사건", "모듈", "도움받기", "곳의", "사용 중지", "다시 사용"):
+            assert wrong not in korean, (msgid, wrong)
+
+
+@pytest.mark.parametrize("msgid, korean", [
+    ("%(done)s of %(total)s students", "%(total)s명 중 %(done)s명"),
+    ("%(done)s of %(total)s students completed", "%(total)s명 중 %(done)s명 이수"),
+    ("See all %(num)s students", "학생 %(num)s명 모두 보기"),
+    ("%(done)s of %(total)s assigned", "배정된 %(total)s개 중 %(done)s개"),
+    ("%(num)d class now belongs to %(name)s.", "이제 %(name)s 선생님이 학급 %(num)d개를 맡아요."),
+    ("membership of %(num)d class", "학급 %(num)d개의 소속 정보"),
+    ("%(score)s of %(max)s correct", "%(max)s문제 중 %(score)s문제 맞힘"),
+])
+def test_people_are_counted_with_myeong_and_things_with_gae(msgid, korean):
+    assert dict(korean_entries())[msgid] == korean

@@ -108,6 +108,22 @@ def test_korean_messages(client, world):
     assert "질문을 먼저 써 주세요." in page
 
 
+def test_korean_pages_name_dongui_by_its_brand_not_as_consent(client, world):
+    """Bare "동의" reads as "consent" (GLOSSARY): the brand stays "Dongui" in Korean."""
+    client.set_cookie("lang", "ko")
+    login(client, "student")
+    ask(client, world["classroom"])
+    page = client.get(f"/learn/classes/{world['classroom']}").get_data(as_text=True)
+    assert "Dongui는 질문 내용, 학급, 날짜만 저장해요." in page and "동의는" not in page
+    assert "도움 받기: 전화하거나 연락할 곳" in page
+    client.post("/logout")
+    login(client, "teacher")
+    page = client.get(f"/teach/classes/{world['classroom']}/questions").get_data(as_text=True)
+    assert "Dongui도, 선생님도 누가 물었는지 알 수 없어요." in page and "동의도" not in page
+    assert "학교의 사안 처리 절차를 따르고" in page
+    assert "2026년 11월 25일" in page  # the question's date, in the one date format
+
+
 def test_students_of_other_classes_and_staff_cannot_use_the_box(client, world):
     login(client, "outsider")
     assert client.get(f"/learn/classes/{world['classroom']}").status_code == 404

@@ -300,12 +300,18 @@ def test_class_settings_join_code_co_teacher_and_archive(app, client, classroom,
     client.post(f"/teach/classes/{classroom}/join-code")
     assert code not in client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
     client.post(f"/teach/classes/{classroom}/teachers", data={"username": "elsewhere"})
-    client.post(f"/teach/classes/{classroom}/teachers", data={"username": "CO.TEACHER"})
-    assert "박선생" in client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
+    added = client.post(f"/teach/classes/{classroom}/teachers", data={"username": "CO.TEACHER"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "이제 박선생 선생님도 이 학급을 함께 맡아요." in added  # a teacher is named with 선생님
     client.post(f"/teach/classes/{classroom}/edit", data={"name": "2학년 5반", "year": 2027})
     client.post(f"/teach/classes/{classroom}/archive", data={"archive": "1"})
     listing = client.get("/teach").get_data(as_text=True)
     assert "보관한 학급" in listing and "2학년 5반" in listing
+    archived = client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
+    assert ">다시 활성화</button>" in archived  # the same word as for a staff account
+    back = client.post(f"/teach/classes/{classroom}/archive", data={"archive": "0"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "학급을 다시 활성화했어요." in back and "이 학급 보관하기" in back
 
 
 def test_cli_roster_import_prints_the_same_problems_and_imports(app, runner, classroom, tmp_path):

@@ -6,6 +6,7 @@ Students' data (export, delete) and the activity log are in privacy_routes.py, o
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..audit import record_audit
@@ -120,8 +121,8 @@ def reassign(user_id):
         abort(400)
     moved = staff_ops.reassign_classes(departing, successor, current_user)
     db.session.commit()
-    flash(_("%(count)s classes now belong to %(name)s.", count=moved, name=successor.display_name),
-          "success")
+    flash(ngettext("%(num)d class now belongs to %(name)s.", "%(num)d classes now belong to %(name)s.",
+                   moved, name=successor.display_name), "success")
     return redirect(url_for("admin.teachers"))
 
 

@@ -153,7 +153,7 @@ def export_class(class_id):
         for cell in row.cells:
             line += [str(CELL_WORDS[cell.state]), cell.step or None,
                      round(cell.score * 100) if cell.score is not None else None]
-        line.append(format_datetime(row.last_seen_at, "short") if row.last_seen_at else "")
+        line.append(format_datetime(row.last_seen_at) if row.last_seen_at else "")
         rows.append(line)
     record_audit(classroom.school_id, current_user.id, "class.export", "classroom", classroom.id)
     db.session.commit()

@@ -88,7 +88,7 @@ def archive_class(class_id):
     archive = request.form.get("archive") == "1"
     class_ops.set_archived(classroom, archive)
     db.session.commit()
-    flash(_("The class is archived.") if archive else _("The class is active again."), "success")
+    flash(_("The class is archived.") if archive else _("The class is reactivated."), "success")
     return redirect(url_for("teach.index") if archive else url_for("teach.class_settings", class_id=class_id))
 
 
