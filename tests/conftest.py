@@ -1,8 +1,9 @@
 """Fixtures: an app per test on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL."""
 
 import os
-from pathlib import Path
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -168,3 +169,10 @@ def get_user(app, user_id):
         user = db.session.get(User, user_id)
         db.session.expunge(user)
         return user
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A copy of the good fixture curriculum that a test may break."""
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    return tmp_path / "content"

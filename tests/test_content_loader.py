@@ -11,36 +11,7 @@ from dongui.config import ROOT
 from dongui.content import load_catalog
 from dongui.errors import ContentInvalid
 from tests.conftest import FIXTURE_CONTENT, base_config
-
-
-@pytest.fixture
-def content(tmp_path):
-    """A copy of the good fixture curriculum that a test may break."""
-    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
-    return tmp_path / "content"
-
-
-def load(content_dir, today=date(2026, 11, 25)):
-    config = {"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(content_dir / "lessons"),
-              "QUIZZES_DIR": str(content_dir / "quizzes")}
-    return load_catalog(config, today=today)
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not found in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str, nth: int = 1) -> int:
-    found = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
-    return found[nth - 1]
-
-
-def assert_problem(problems, path: Path, line, message):
-    prefix = f"{path}:{line}: " if line else f"{path}: "
-    texts = [str(p) for p in problems]
-    assert any(t.startswith(prefix) and message in t for t in texts), texts
+from tests.content_helpers import assert_problem, edit, en, ko, line_of, load, meta, quiz
 
 
 def test_good_fixture_loads_without_errors(content):
@@ -65,22 +36,6 @@ def test_shipped_curriculum_has_no_errors():
     report = load_catalog(config)
     assert report.errors == (), "\n".join(map(str, report.errors))
     assert report.catalog.module("consent-basics") is not None
-
-
-def meta(c):
-    return c / "lessons" / "sample" / "meta.yaml"
-
-
-def ko(c):
-    return c / "lessons" / "sample" / "ko.md"
-
-
-def en(c):
-    return c / "lessons" / "sample" / "en.md"
-
-
-def quiz(c):
-    return c / "quizzes" / "sample.yaml"
 
 
 # (name, which file, old text, new text, needle for the expected line or a number, message)

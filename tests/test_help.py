@@ -79,7 +79,59 @@ def test_shipped_help_content_is_valid():
     content = load_help(ROOT / "help", problems)
     assert problems.errors == []
     assert [c.id for c in content.compact_channels] == [
-        "police", "women-1366", "school-117", "youth-1388", "suicide-109"]
+        "police", "d4u", "school-117", "youth-1388", "suicide-109"]
+
+
+def test_the_panel_shows_deletion_help_and_says_what_1366_is(client):
+    """A boy whose image was faked must see deletion help on every page, not only "women's"."""
+    page = client.get("/login").get_data(as_text=True)
+    panel = page[page.index('id="help-panel"'):]
+    assert "디지털 성범죄 피해·여성긴급전화" in panel and panel.count('href="tel:1366"') == 1
+    assert 'href="sms:%231388"' in panel
+    client.set_cookie("lang", "en")
+    panel = client.get("/login").get_data(as_text=True)
+    assert "Digital sex crime · Women&#39;s hotline" in panel
+
+
+def test_help_page_puts_who_to_call_right_under_the_police_banner(client):
+    for lang, guide in (("ko", "이럴 땐 여기로 연락해요"), ("en", "Who to contact, and when")):
+        client.set_cookie("lang", lang)
+        page = client.get("/help").get_data(as_text=True)
+        banner, first_channel = page.index('class="danger-now"'), page.index('class="channel-list"')
+        assert banner < page.index(guide) < first_channel, lang
+
+
+def test_numbers_in_the_help_text_come_from_the_channels_file(client, tmp_path):
+    """The guide's numbers are tap-to-call links rendered from channels.yaml, in both languages."""
+    for lang in ("ko", "en"):
+        client.set_cookie("lang", lang)
+        page = client.get("/help").get_data(as_text=True)
+        guide = page[page.index('class="prose help-guide"'):page.index('class="channel-list"')]
+        for number in ("112", "1366", "117", "1388", "109"):
+            assert f'href="tel:{number}"' in guide and f">{number}</a>" in guide, (lang, number)
+
+
+def test_text_routes_and_shared_numbers_are_on_the_help_page(client):
+    page = client.get("/help").get_data(as_text=True)
+    assert 'href="sms:%231388"' in page and "청소년상담1388" in page and "women1366" in page
+    assert "여성긴급전화와 같은 번호예요: 1366." in page
+    client.set_cookie("lang", "en")
+    english = client.get("/help").get_data(as_text=True)
+    assert "Same number as Women&#39;s Emergency Hotline: 1366." in english and "United States" in english
+
+
+def test_a_help_reference_to_an_unknown_channel_or_a_channel_without_a_number_is_an_error(tmp_path):
+    help_dir = tmp_path / "help"
+    shutil.copytree(ROOT / "help", help_dir)
+    page = help_dir / "en.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nCall [[tel:nowhere]] or [[tel:ecrm]].\n", encoding="utf-8")
+    line = len(page.read_text(encoding="utf-8").splitlines())
+    problems = Problems()
+    load_help(help_dir, problems)
+    messages = [str(e) for e in problems.errors]
+    assert f"{page}:{line}: unknown help channel `[[tel:nowhere]]` (not in help/channels.yaml)" in messages
+    assert f"{page}:{line}: `[[tel:ecrm]]`: that channel has no phone number" in messages
 
 
 # Validation with file:line ------------------------------------------------------------

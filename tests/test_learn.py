@@ -123,12 +123,12 @@ def test_fail_then_pass_on_retake_keeps_the_best_score(app, client, student):
     response = submit(client, WRONG)
     assert response.status_code == 302
     result = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "3문제 중 0문제" in result and "틀린 이유" in result and "맞아요 이유" in result
+    assert "3문제 중 0문제 맞힘" in result and "틀린 이유" in result and "맞아요 이유" in result
     progress = progress_of(app, student)
     assert progress.attempts == 1 and progress.best_score == 0 and progress.quiz_passed_at is None
     response = submit(client, RIGHT)
     result = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "3문제 중 3문제" in result and "통과했어요" in result
+    assert "3문제 중 3문제 맞힘" in result and "통과했어요" in result
     submit(client, {"q-q1": "a", "q-q2": ["a"], "q-q3": "b"})  # 2 of 3: passes, but not the best
     progress = progress_of(app, student)
     assert progress.attempts == 3 and progress.best_score == 1.0
@@ -283,11 +283,13 @@ def test_signed_out_learn_pages_redirect_to_login(client):
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
 
 
-def test_sources_are_listed_as_text_not_links(client, student):
-    for path in ("/learn/sample/end",):
-        page = client.get(path).get_data(as_text=True)
-        assert "A source" in page and "https://example.org/source" in page
-        assert 'href="https://example.org/source"' not in page
+def test_students_see_outlet_short_title_and_date_never_the_address(client, student):
+    page = client.get("/learn/sample/end").get_data(as_text=True)
+    assert "예시 신문" in page and "예시 출처" in page and "2024" in page
+    assert "example.org" not in page and "A source, as published" not in page
+    client.set_cookie("lang", "en")
+    page = client.get("/learn/sample/end").get_data(as_text=True)
+    assert "Example Times" in page and "A sample source" in page
 
 
 def test_choices_are_shuffled_per_form_except_true_or_false():

@@ -24,7 +24,9 @@ def test_preview_shows_all_steps_notes_and_answer_key(client, staff):
     page = client.get("/teach/modules/sample").get_data(as_text=True)
     assert "교사용 비밀 메모" in page and "15세 이상을 위한 단계예요." in page
     assert "정답" in page and "맞아요 이유" in page and "핵심 정리" in page
-    assert "https://example.org/source" in page
+    assert "https://example.org/source" in page and "A source, as published" in page
+    assert "예시 신문" in page and "예시 출처" in page
+    assert '<div class="protocol protocol-disclosure">' in page and "처음 10분" in page
 
 
 def test_preview_in_the_other_language(client, staff):

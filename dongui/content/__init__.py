@@ -12,10 +12,13 @@ from ..errors import ContentInvalid
 from .checks import LOCALES, Problems
 from .help import HelpContent, load_help
 from .lessons import (
-    lesson_files, read_legal, read_lesson_text, read_meta, read_sources, read_teacher_notes,
+    lesson_files, read_characters, read_legal, read_lesson_text, read_meta, read_sources,
+    read_teacher_notes,
 )
 from .quizzes import read_quiz
+from .rules import check_course
 from .schema import Module
+from .shared import SharedContent, load_shared
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LEGAL_REVIEW_NOTE = (
@@ -48,19 +51,21 @@ def load_catalog(config, today: date | None = None) -> LoadReport:
     """Read and check every content file named by the settings; never stops at the first problem."""
     problems = Problems()
     help_content = load_help(config["HELP_DIR"], problems)
-    modules = load_modules(Path(config["LESSONS_DIR"]), Path(config["QUIZZES_DIR"]),
-                           help_content, problems, today or date.today())
+    lessons_dir, quizzes_dir = Path(config["LESSONS_DIR"]), Path(config["QUIZZES_DIR"])
+    shared = load_shared(lessons_dir, help_content, problems)
+    modules = load_modules(lessons_dir, quizzes_dir, shared, problems, today or date.today())
+    check_course(modules, lessons_dir, quizzes_dir, shared, problems, Path(config["HELP_DIR"]))
     legal = [m.slug for m in modules if m.legal]
     info = (LEGAL_REVIEW_NOTE.format(count=len(legal), slugs=", ".join(legal)),) if legal else ()
     catalog = Catalog(help=help_content, modules=modules)
     return LoadReport(catalog, tuple(problems.errors), tuple(problems.warnings), info)
 
 
-def load_modules(lessons_dir: Path, quizzes_dir: Path, help_content: HelpContent,
+def load_modules(lessons_dir: Path, quizzes_dir: Path, shared: SharedContent,
                  problems: Problems, today: date) -> tuple[Module, ...]:
     folders = sorted(p for p in lessons_dir.iterdir() if p.is_dir() and p.name[0] not in "._") \
         if lessons_dir.is_dir() else []
-    modules = [load_module(f, quizzes_dir, help_content, problems, today) for f in folders]
+    modules = [load_module(f, quizzes_dir, shared, problems, today) for f in folders]
     slugs = {f.name for f in folders}
     if quizzes_dir.is_dir():
         for quiz_path in sorted(quizzes_dir.glob("*.yaml")):
@@ -69,7 +74,7 @@ def load_modules(lessons_dir: Path, quizzes_dir: Path, help_content: HelpContent
     return tuple(sorted((m for m in modules if m), key=lambda m: (m.order, m.slug)))
 
 
-def load_module(folder: Path, quizzes_dir: Path, help_content: HelpContent,
+def load_module(folder: Path, quizzes_dir: Path, shared: SharedContent,
                 problems: Problems, today: date) -> Module | None:
     before = problems.count()
     if not SLUG_PATTERN.match(folder.name):
@@ -83,7 +88,8 @@ def load_module(folder: Path, quizzes_dir: Path, help_content: HelpContent,
         present = next(iter(files))
         problems.warn(folder / f"{missing}.md", 0,
                       f"missing language: the module is served in `{present}` with a notice")
-    texts = {loc: read_lesson_text(path, loc, help_content, problems) for loc, path in files.items()}
+    for_staff = bool(meta) and meta.get("audience") == "teachers"
+    texts = {loc: read_lesson_text(path, loc, shared, problems, for_staff) for loc, path in files.items()}
     quiz_path = quizzes_dir / f"{folder.name}.yaml"
     quiz = None
     if not quiz_path.exists():
@@ -94,11 +100,14 @@ def load_module(folder: Path, quizzes_dir: Path, help_content: HelpContent,
         return None
     sources = read_sources(meta, folder / "meta.yaml", problems)
     legal = read_legal(meta, folder / "meta.yaml", problems, sources, today)
+    characters = read_characters(meta, folder / "meta.yaml", problems)
     check_steps_match(texts, folder, problems)
     if problems.count() > before:
         return None
-    texts = {loc: replace(text, teacher_notes=read_teacher_notes(folder, loc, help_content, problems))
+    texts = {loc: replace(text, teacher_notes=read_teacher_notes(folder, loc, shared, problems))
              for loc, text in texts.items()}
+    if problems.count() > before:
+        return None
     first = next(iter(texts.values()))
     return Module(
         slug=folder.name, order=meta["order"], minutes=meta["minutes"], audience=meta["audience"],
@@ -106,6 +115,7 @@ def load_module(folder: Path, quizzes_dir: Path, help_content: HelpContent,
         content_hash=hash_files([folder / "meta.yaml", *files.values(), quiz_path]),
         step_count=len(first.steps),
         optional_steps=frozenset(s.number for s in first.steps if s.optional),
+        characters=characters,
     )
 
 

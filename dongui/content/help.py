@@ -10,14 +10,16 @@ from markupsafe import Markup, escape
 from ..errors import ContentError
 from .checks import LOCALES, Problems
 from .frontmatter import split_front_matter
-from .markdown import render_markdown
+from .markdown import find_help_references, render_markdown
 from .yamlsrc import LineDict, LineList
 
 SCHEMA_VERSION = 1
 CHANNEL_REQUIRED = ("id", "name", "purpose", "jurisdiction", "source", "checked")
-CHANNEL_OPTIONAL = ("phone", "phone_extra", "web", "hours", "free", "confidential", "compact")
+CHANNEL_OPTIONAL = ("phone", "phone_extra", "web", "hours", "free", "confidential", "compact",
+                    "short_name", "sms", "kakaotalk")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PHONE_PATTERN = re.compile(r"^[0-9][0-9-]{1,19}$")
+SMS_PATTERN = re.compile(r"^#?[0-9]{3,15}$")
 JURISDICTION_PATTERN = re.compile(r"^[A-Z]{2}$")
 PAGES = {"help": "{locale}.md", "privacy": "privacy.{locale}.md"}
 HOME_JURISDICTION = "KR"  # listed first; the rest are marked as services outside Korea
@@ -38,6 +40,13 @@ class Channel:
     free: bool = False
     confidential: bool = False
     compact: bool = False
+    short_name: dict | None = None  # the panel's label, when the name alone would mislead
+    sms: str | None = None  # a number to text (routes for someone who cannot talk aloud)
+    kakaotalk: dict | None = None  # the KakaoTalk channel or ID to search for
+
+    @property
+    def panel_name(self) -> dict:
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Page:
     title: str
     intro: str
     body: Markup
+    guide: Markup | None = None  # the `{: .guide }` section, shown first (who to call when)
 
 
 @dataclass(frozen=True)
@@ -70,18 +80,28 @@ class HelpContent:
     def page(self, name: str, locale: str) -> Page:
         return self.pages[(name, locale)]
 
+    def sharing_number(self, channel: Channel) -> tuple[Channel, ...]:
+        """Other channels reached on the same number (1366 is both D4U and the women's line)."""
+        return tuple(c for c in self.channels if c.phone and c.phone == channel.phone and c != channel)
+
+    def reference_html(self, kind: str, channel_id: str, locale: str) -> str:
+        channel = self.channel(channel_id)
+        if channel is None:
+            return ""
+        return tel_html(channel) if kind == "tel" else help_reference_html(channel, locale)
+
 
 def load_help(help_dir, problems: Problems) -> HelpContent:
     """Load and validate help/; every problem goes into `problems`."""
     help_dir = Path(help_dir)
     channels = load_channels(help_dir / "channels.yaml", problems)
-    pages = {}
+    content = HelpContent(channels=channels, pages={})
     for name, pattern in PAGES.items():
         for locale in LOCALES:
-            page = load_page(help_dir / pattern.format(locale=locale), problems)
+            page = load_page(help_dir / pattern.format(locale=locale), locale, content, problems)
             if page is not None:
-                pages[(name, locale)] = page
-    return HelpContent(channels=channels, pages=pages)
+                content.pages[(name, locale)] = page
+    return content
 
 
 def load_channels(path: Path, problems: Problems) -> tuple[Channel, ...]:
@@ -130,12 +150,17 @@ def _parse_channel(entry, path, problems: Problems, list_line: int) -> Channel |
         "web": problems.text(entry, "web", path, required=False),
         "phone": problems.text(entry, "phone", path, required=False),
         "phone_extra": problems.text(entry, "phone_extra", path, required=False),
+        "short_name": problems.localized(entry, "short_name", path) if "short_name" in entry else None,
+        "sms": problems.text(entry, "sms", path, required=False),
+        "kakaotalk": problems.localized(entry, "kakaotalk", path) if "kakaotalk" in entry else None,
     }
     for key in ("free", "confidential", "compact"):
         fields[key] = problems.boolean(entry, key, path)
     for key in ("phone", "phone_extra"):
         if fields[key] and not PHONE_PATTERN.match(fields[key]):
             problems.add(path, entry.line_of(key), f"`{key}` must be digits and dashes, like 02-735-8994")
+    if fields["sms"] and not SMS_PATTERN.match(fields["sms"]):
+        problems.add(path, entry.line_of("sms"), "`sms` must be a number to text, like #1388")
     if fields["web"] and not fields["web"].startswith("https://"):
         problems.add(path, entry.line_of("web"), "`web` must be an https:// address")
     if fields["jurisdiction"] and not JURISDICTION_PATTERN.match(fields["jurisdiction"]):
@@ -147,9 +172,9 @@ def _parse_channel(entry, path, problems: Problems, list_line: int) -> Channel |
     return Channel(**fields)
 
 
-def load_page(path: Path, problems: Problems) -> Page | None:
+def load_page(path: Path, locale: str, content: HelpContent, problems: Problems) -> Page | None:
     try:
-        meta, body, _first = split_front_matter(path.read_text(encoding="utf-8"), path)
+        meta, body, first_line = split_front_matter(path.read_text(encoding="utf-8"), path)
     except FileNotFoundError:
         problems.add(path, 0, "file not found")
         return None
@@ -160,9 +185,44 @@ def load_page(path: Path, problems: Problems) -> Page | None:
     problems.check_keys(meta, path, ("title", "intro"))
     title = problems.text(meta, "title", path) if "title" in meta else None
     intro = problems.text(meta, "intro", path) if "intro" in meta else None
+    check_references(body, first_line, path, content, problems)
     if len(problems.errors) > before:
         return None
-    return Page(title=title, intro=intro, body=render_markdown(body))
+    guide, rest = split_guide(body)
+
+    def render(text):
+        return render_markdown(text, lambda kind, cid: content.reference_html(kind, cid, locale), locale)
+    return Page(title=title, intro=intro, body=render(rest), guide=render(guide) if guide else None)
+
+
+def check_references(text: str, first_line: int, path, content: HelpContent, problems: Problems):
+    """Every `[[help:<id>]]` names a known channel; every `[[tel:<id>]]` one with a number."""
+    for offset, kind, channel_id in find_help_references(text):
+        channel = content.channel(channel_id)
+        line = first_line + offset - 1
+        if channel is None:
+            problems.add(path, line, f"unknown help channel `[[{kind}:{channel_id}]]` (not in help/channels.yaml)")
+        elif kind == "tel" and not channel.phone:
+            problems.add(path, line, f"`[[tel:{channel_id}]]`: that channel has no phone number")
+
+
+GUIDE_HEADING = re.compile(r"^## .*\{:\s*\.guide\s*\}\s*$")
+
+
+def split_guide(body: str) -> tuple[str, str]:
+    """Take out the section whose heading is marked `{: .guide }`: the page shows it first."""
+    guide, rest, current = [], [], None
+    for line in body.splitlines():
+        if line.startswith("## "):
+            current = guide if GUIDE_HEADING.match(line) else rest
+        (current if current is not None else rest).append(line)
+    return "\n".join(guide), "\n".join(rest)
+
+
+def tel_html(channel: Channel) -> str:
+    """What `[[tel:<id>]]` becomes: the channel's number, to tap and call."""
+    return f'<a class="tel" href="tel:{escape(channel.phone)}">{escape(channel.phone)}</a>' \
+        if channel.phone else ""
 
 
 def help_reference_html(channel: Channel, locale: str) -> str:

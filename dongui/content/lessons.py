@@ -7,14 +7,23 @@ from pathlib import Path
 from ..errors import ContentError
 from .checks import LOCALES, Problems
 from .frontmatter import split_front_matter
-from .help import HelpContent, help_reference_html
-from .markdown import find_help_references, render_markdown
-from .schema import AGES, AUDIENCES, OPTIONAL_STEP_CLASS, LessonText, Source, Step
-from .yamlsrc import LineDict
+from .help import check_references
+from .markdown import find_includes, render_markdown
+from .schema import (
+    AGES, AUDIENCES, CHARACTER_ROLES, OPTIONAL_STEP_CLASS, Character, LessonText, Source, Step,
+)
+from .shared import REQUIRED_PROTOCOL, SharedContent
+from .yamlsrc import LineDict, LineList
 
 SCHEMA_VERSION = 1
 META_REQUIRED = ("schema_version", "order", "minutes", "audience", "age")
-META_OPTIONAL = ("legal", "sources")
+META_OPTIONAL = ("legal", "sources", "characters")
+SOURCE_REQUIRED = ("title", "outlet", "display")
+SOURCE_OPTIONAL = ("url", "date")
+# Community boards that repost news: a lesson cites the outlet that published it.
+REPOST_SITES = ("theqoo.net", "jjang0u.com", "taptalk.net", "humanssb.co.kr", "dcinside.com",
+                "fmkorea.com", "instiz.net", "pann.nate.com", "ruliweb.com", "clien.net",
+                "ppomppu.co.kr", "todayhumor.co.kr", "mlbpark.donga.com", "natepann.com")
 TEXT_REQUIRED = ("title", "summary", "key_points")
 TEXT_OPTIONAL = ("content_note",)
 STEP_HEADING = re.compile(r"^## (?!#)(.*?)\s*(?:\{:\s*([^}]*)\})?\s*$")
@@ -49,17 +58,47 @@ def read_sources(meta: LineDict, path: Path, problems: Problems) -> tuple[Source
         if not isinstance(entry, LineDict):
             problems.add(path, meta.line_of("sources"), "each source must be a mapping with a `title`")
             continue
-        if not problems.check_keys(entry, path, ("title",), ("url", "date")):
+        if not problems.check_keys(entry, path, SOURCE_REQUIRED, SOURCE_OPTIONAL):
             continue
         title = problems.text(entry, "title", path)
+        outlet = problems.localized(entry, "outlet", path)
+        display = problems.localized(entry, "display", path)
         url = problems.text(entry, "url", path, required=False)
         when = entry.get("date")
         if when is not None and not isinstance(when, (date, str)):
             problems.add(path, entry.line_of("date"), "`date` must be a date like 2024-09-27 or text")
         if url and not url.startswith(("https://", "http://")):
             problems.add(path, entry.line_of("url"), "`url` must be a web address")
-        sources.append(Source(title=title, url=url, date=when))
+        repost = next((site for site in REPOST_SITES if url and _host(url).endswith(site)), None)
+        if repost:
+            problems.add(path, entry.line_of("url"),
+                         f"{repost} reposts others' articles: cite the outlet that published it")
+        sources.append(Source(title=title, url=url, date=when, outlet=outlet, display=display))
     return tuple(sources)
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0].lower()
+
+
+def read_characters(meta: LineDict, path: Path, problems: Problems) -> tuple[Character, ...]:
+    """The fictional people a module names, so the course can keep a name to one role."""
+    entries = meta.get("characters", [])
+    if not isinstance(entries, list):
+        problems.add(path, meta.line_of("characters"), "`characters` must be a list")
+        return ()
+    characters = []
+    for entry in entries:
+        if not isinstance(entry, LineDict):
+            problems.add(path, meta.line_of("characters"), "each character is a mapping: {ko: 민재, en: Minjae, role: target}")
+            continue
+        if not problems.check_keys(entry, path, ("ko", "en", "role")):
+            continue
+        names = [problems.text(entry, loc, path) for loc in LOCALES]
+        role = problems.choice(entry, "role", path, CHARACTER_ROLES)
+        if all(names) and role:
+            characters.append(Character(names=dict(zip(LOCALES, names)), role=role, line=entry.line))
+    return tuple(characters)
 
 
 def read_legal(meta: LineDict, path: Path, problems: Problems, sources, today: date):
@@ -81,8 +120,8 @@ def read_legal(meta: LineDict, path: Path, problems: Problems, sources, today: d
     return {"jurisdiction": legal.get("jurisdiction"), "as_of": as_of}
 
 
-def read_lesson_text(path: Path, locale: str, help_content: HelpContent,
-                     problems: Problems) -> LessonText | None:
+def read_lesson_text(path: Path, locale: str, shared: SharedContent, problems: Problems,
+                     for_staff: bool = False) -> LessonText | None:
     try:
         meta, body, body_line = split_front_matter(path.read_text(encoding="utf-8"), path)
     except ContentError as error:
@@ -94,16 +133,19 @@ def read_lesson_text(path: Path, locale: str, help_content: HelpContent,
     summary = problems.text(meta, "summary", path) if "summary" in meta else None
     note = problems.text(meta, "content_note", path, required=False)
     key_points = problems.text_list(meta, "key_points", path) if "key_points" in meta else None
-    steps = split_steps(body, body_line, path, locale, help_content, problems)
+    steps = split_steps(body, body_line, path, locale, shared, problems, for_staff)
     if problems.count() > before:
         return None
     return LessonText(locale=locale, title=title, summary=summary, content_note=note,
                       key_points=key_points, steps=steps, teacher_notes=None)
 
 
-def split_steps(body: str, first_line: int, path: Path, locale: str,
-                help_content: HelpContent, problems: Problems) -> tuple[Step, ...]:
-    """Cut the Markdown at each `## ` heading; render each step on its own."""
+def split_steps(body: str, first_line: int, path: Path, locale: str, shared: SharedContent,
+                problems: Problems, for_staff: bool) -> tuple[Step, ...]:
+    """Cut the Markdown at each `## ` heading; render each step on its own.
+
+    A staff module's steps may include the shared protocol; a student's never do.
+    """
     chunks: list[tuple[int, str, str, list[str]]] = []
     preamble_line = None
     for offset, line in enumerate(body.splitlines()):
@@ -130,26 +172,32 @@ def split_steps(body: str, first_line: int, path: Path, locale: str,
         if not title:
             problems.add(path, line, "a step heading needs a title")
         text = "\n".join(lines)
-        check_help_references(text, line + 1, path, help_content, problems)
-        html = render_markdown(text, lambda cid: _help_html(help_content, cid, locale), locale,
-                               part=f"step{index}")
+        check_references(text, line + 1, path, shared.help, problems)
+        check_includes(text, line + 1, path, locale, shared, problems, allowed=for_staff)
+        html = render_markdown(text, _references(shared, locale), locale, part=f"step{index}",
+                               include=shared.includer(locale) if for_staff else None)
         steps.append(Step(number=index, title=title, html=html, optional=optional))
     return tuple(steps)
 
 
-def check_help_references(text, first_line, path, help_content: HelpContent, problems):
-    for offset, channel_id in find_help_references(text):
-        if help_content.channel(channel_id) is None:
-            problems.add(path, first_line + offset - 1,
-                         f"unknown help channel `[[help:{channel_id}]]` (not in help/channels.yaml)")
+def check_includes(text, first_line, path, locale, shared: SharedContent, problems, allowed=True):
+    """Return the names of the shared texts included, noting unknown or misplaced ones."""
+    names = set()
+    for offset, name in find_includes(text):
+        line = first_line + offset - 1
+        if not allowed:
+            problems.add(path, line, f"`[[protocol:{name}]]` is for teachers: a student lesson never includes it")
+        elif (name, locale) not in shared.protocols:
+            problems.add(path, line, f"unknown shared text `[[protocol:{name}]]` (not in lessons/_shared/)")
+        names.add(name)
+    return names
 
 
-def _help_html(help_content: HelpContent, channel_id: str, locale: str) -> str:
-    channel = help_content.channel(channel_id)
-    return help_reference_html(channel, locale) if channel else ""
+def _references(shared: SharedContent, locale: str):
+    return lambda kind, channel_id: shared.help.reference_html(kind, channel_id, locale)
 
 
-def read_teacher_notes(folder: Path, locale: str, help_content: HelpContent, problems: Problems):
+def read_teacher_notes(folder: Path, locale: str, shared: SharedContent, problems: Problems):
     path = folder / f"teacher.{locale}.md"
     if not path.exists():
         return None
@@ -157,10 +205,13 @@ def read_teacher_notes(folder: Path, locale: str, help_content: HelpContent, pro
     if not text.strip():
         problems.add(path, 1, "teacher notes are empty: write them or delete the file")
         return None
-    check_help_references(text, 1, path, help_content, problems)
+    check_references(text, 1, path, shared.help, problems)
+    if REQUIRED_PROTOCOL not in check_includes(text, 1, path, locale, shared, problems):
+        problems.add(path, 1, f"teacher notes must include the disclosure protocol: a line "
+                              f"`[[protocol:{REQUIRED_PROTOCOL}]]` under their own heading")
     # The notes' own ## headings sit under the preview's "Teacher notes" heading (an h2).
-    return render_markdown(text, lambda cid: _help_html(help_content, cid, locale), locale,
-                           part="notes", heading_offset=1)
+    return render_markdown(text, _references(shared, locale), locale, part="notes",
+                           heading_offset=1, include=shared.includer(locale))
 
 
 def lesson_files(folder: Path) -> dict[str, Path]:

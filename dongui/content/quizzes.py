@@ -76,7 +76,7 @@ def read_question(entry, path, locales, problems: Problems, list_line) -> Questi
     check_correct_choices(entry, kind, choices, path, problems)
     if problems.count() > before:
         return None
-    return Question(id=question_id, type=kind, prompt=prompt, choices=choices)
+    return Question(id=question_id, type=kind, prompt=prompt, choices=choices, line=entry.line)
 
 
 def check_plain_text(mapping: LineDict, key, value, path, problems: Problems) -> None:

@@ -9,6 +9,8 @@ AUDIENCES = ("students", "teachers")
 AGES = ("12+", "15+")
 QUESTION_TYPES = ("single", "multiple", "true_false")
 OPTIONAL_STEP_CLASS = "age-15"
+# A named person's part in a story: one name keeps one part across the course.
+CHARACTER_ROLES = ("target", "wrongdoer", "bystander", "upstander", "friend", "neutral", "adult")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Question:
     type: str
     prompt: dict
     choices: tuple[Choice, ...]
+    line: int = 0  # in the quiz file
 
     @property
     def correct_ids(self) -> frozenset:
@@ -65,9 +68,18 @@ class Quiz:
 
 @dataclass(frozen=True)
 class Source:
-    title: str
+    title: str  # as published: teachers see it
     url: str | None
     date: date | str | None
+    outlet: dict | None = None  # locale -> who published it
+    display: dict | None = None  # locale -> a short, plain title that students see
+
+
+@dataclass(frozen=True)
+class Character:
+    names: dict  # locale -> name
+    role: str
+    line: int  # in meta.yaml
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class Module:
     content_hash: str
     step_count: int
     optional_steps: frozenset = field(default_factory=frozenset)
+    characters: tuple = ()
 
     @property
     def locales(self) -> tuple[str, ...]:

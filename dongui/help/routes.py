@@ -1,5 +1,6 @@
 """Public help and privacy pages, and the health check."""
 
+from babel import Locale
 from flask import Blueprint, render_template
 
 from ..content import get_catalog
@@ -13,12 +14,15 @@ bp = Blueprint("help", __name__)
 def help_page():
     """Where to get help: the school's contacts first, then every support line."""
     catalog = get_catalog()
+    locale = current_locale()
     return render_template(
         "help/help.html",
-        page=catalog.help.page("help", current_locale()),
+        page=catalog.help.page("help", locale),
         channels=catalog.help.home_channels,
         international=catalog.help.international_channels,
         contacts=school_contacts(school_for_help()),
+        sharing_number=catalog.help.sharing_number,
+        country_name=lambda code: Locale.parse(locale).territories.get(code, code),
     )
 
 
