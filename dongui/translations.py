@@ -17,6 +17,9 @@ IDENTICAL_FILE = TRANSLATIONS_DIR / "identical.txt"
 CATALOG_LOCALES = ("ko",)
 
 
+LINE_WIDTH = 100  # the catalogue's committed wrapping; keeps diffs to what changed
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args],
                    check=True, cwd=ROOT)
@@ -26,13 +29,13 @@ def extract(output: Path = POT_FILE) -> None:
     # --ignore-dirs: the default also skips `_`-folders, and templates/_macros holds strings.
     _pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "--add-comments=Translators:",
              "--ignore-dirs=.* node_modules",
-             "--no-location", "--sort-output", "--project=Dongui",
+             "--no-location", "--sort-output", "--project=Dongui", f"--width={LINE_WIDTH}",
              "--copyright-holder=Dongui contributors", "-o", str(output), ".")
 
 
 def update() -> None:
     _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--ignore-obsolete",
-             "--no-fuzzy-matching")
+             "--no-fuzzy-matching", f"--width={LINE_WIDTH}")
 
 
 def compile_catalogs() -> None:
