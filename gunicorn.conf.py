@@ -10,7 +10,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from dongui.questions import is_question_post
+from dongui.school.questions import is_question_post
 
 bind = os.environ.get("DONGUI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

@@ -11,7 +11,15 @@ from dongui.clock import utcnow
 from dongui.content import get_catalog
 from dongui.extensions import db
 from dongui.models import (
-    Assignment, ClassTeacher, Classroom, Enrollment, ModuleProgress, QuizAttempt, Role, School, User,
+    Assignment,
+    Classroom,
+    ClassTeacher,
+    Enrollment,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    School,
+    User,
 )
 
 PASSWORD = "bench-password"
@@ -56,7 +64,7 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
                            for i in range(classes - 1)]
     enrollments, progress, attempts, assignments = [], [], [], []
     student_no = 0
-    for cid, size in zip(class_ids, sizes):
+    for cid, size in zip(class_ids, sizes, strict=True):
         for position, module in enumerate(modules, start=1):
             assignments.append({"classroom_id": cid, "module_slug": module.slug, "position": position,
                                 "due_on": (now + timedelta(days=position * 7 - 20)).date(), "assigned_at": now})

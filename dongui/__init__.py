@@ -67,11 +67,11 @@ def init_content(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.routes import bp as admin_bp
-    from .auth.routes import bp as auth_bp
-    from .help.routes import bp as help_bp
-    from .learn.routes import bp as learn_bp
-    from .teach.routes import bp as teach_bp
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .help import bp as help_bp
+    from .learn import bp as learn_bp
+    from .teach import bp as teach_bp
 
     for blueprint in (auth_bp, help_bp, learn_bp, teach_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -10,12 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import translations
-from .auth.accounts import create_user, find_user, reset_password
-from .auth.passwords import password_problem
 from .demo import DEMO_PASSWORD, find_demo_school, refuse_seed_in_production, seed_demo
 from .errors import ConfigurationError
 from .extensions import db
 from .models import Role, School
+from .school.accounts import create_user, find_user, reset_password
+from .school.passwords import password_problem
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -98,7 +98,7 @@ def export_user(username, output):
     """Print a student's data as JSON (the export is logged)."""
     import json
 
-    from .admin.privacy import export_student, record_export
+    from .school.privacy import export_student, record_export
 
     student = find_student_or_fail(username)
     data = (json.dumps(export_student(student), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -118,7 +118,7 @@ def export_user(username, output):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete_user(username, yes):
     """Erase a student: account, classes, excusals, progress and attempts (logged)."""
-    from .admin.privacy import delete_student
+    from .school.privacy import delete_student
 
     student = find_student_or_fail(username)
     label = f"{student.username} ({student.display_name}, {student.school.name})"
@@ -138,8 +138,9 @@ def delete_user(username, yes):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation at a terminal.")
 def purge_users(since, school_slug, dry_run, yes):
     """Erase students inactive since a date (never signed in: created before it)."""
-    from .admin.privacy import purge_inactive, start_of_day
     from .clock import utcnow
+    from .school.calendar import start_of_day
+    from .school.privacy import purge_inactive
 
     day = parse_day(since, "--inactive-since")
     schools = select_schools(school_slug)
@@ -283,8 +284,8 @@ def roster_import(path, class_id, dry_run):
     from flask_babel import force_locale
 
     from .models import Classroom
-    from .teach.roster import apply_import, build_preview
-    from .teach.roster_messages import describe
+    from .school.roster import apply_import, build_preview
+    from .school.roster_messages import describe
 
     classroom = db.session.get(Classroom, class_id)
     if classroom is None:

@@ -3,12 +3,12 @@
 import sqlalchemy as sa
 from flask import current_app
 
-from .auth.accounts import create_user, hash_password
 from .clock import utcnow
 from .errors import ConfigurationError
 from .extensions import db
 from .models import Enrollment, Role, School, User
-from .teach.classes import create_classroom
+from .school.accounts import create_user, hash_password
+from .school.classes import create_classroom
 
 DEMO_SLUG = "demo"
 # Long enough for staff accounts (dongui/auth/passwords.py); every demo account shares it.
@@ -100,8 +100,8 @@ def seed_demo_progress(school: School) -> None:
     from datetime import timedelta
 
     from .content import get_catalog
-    from .learn.grading import grade
-    from .models import Assignment, ClassTeacher, Classroom
+    from .models import Assignment, Classroom, ClassTeacher
+    from .school.grading import grade
 
     catalog = get_catalog()
     rng = random.Random(2024)

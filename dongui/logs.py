@@ -2,7 +2,7 @@
 
 import logging
 
-from .questions import is_question_post
+from .school.questions import is_question_post
 
 
 class QuestionPostFilter(logging.Filter):

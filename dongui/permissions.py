@@ -71,7 +71,7 @@ def get_classroom_or_404(class_id: int, admin_may_view: bool = False):
     With `admin_may_view`, the school's admin may also open it (read-only pages only).
     """
     from .extensions import db
-    from .models import ClassTeacher, Classroom, Role
+    from .models import Classroom, ClassTeacher, Role
 
     classroom = db.session.execute(
         db.select(Classroom).where(Classroom.id == class_id,

@@ -1,16 +1,17 @@
 """What every template can use: locale, language switch, quick exit, help panel, formats."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from jinja2 import pass_context
 
 from .content import get_catalog
 from .formats import format_date, format_datetime, format_number, format_percent
-from .help.contacts import school_contacts, school_for_help
 from .i18n import current_locale, language_names
-from .models import Role
+from .models import Role, School
 from .permissions import can_edit_classroom
+from .school.contacts import only_school, school_contacts
 
 ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
 
@@ -25,6 +26,14 @@ def inject_layout_values() -> dict:
         "current_path": current_path(),
         "layout_school_contacts": layout_school_contacts,
     }
+
+
+def school_for_help() -> School | None:
+    """The signed-in user's school; signed out, the school when the instance has only one."""
+    if "help_school" not in g:
+        signed_in = current_user and current_user.is_authenticated
+        g.help_school = current_user.school if signed_in else only_school()
+    return g.help_school
 
 
 def layout_school_contacts() -> list[dict]:

@@ -7,7 +7,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
-from .questions import is_question_post
+from .school.questions import is_question_post
+
+
+def page_arg() -> int:
+    """The `page` of a long list's address (1 when missing or not a number)."""
+    return request.args.get("page", 1, type=int)
+
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dongui import create_app
-from dongui import translations
-from dongui.auth.accounts import create_user
+from dongui import create_app, translations
 from dongui.extensions import db, limiter
 from dongui.models import Enrollment, Role, School
-from dongui.teach.classes import create_classroom
+from dongui.school.accounts import create_user
+from dongui.school.classes import create_classroom
 
 PASSWORD = "correct horse battery"
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-tests-0123456789"

@@ -44,7 +44,7 @@ def gunicorn(database_url: str, log_path: Path, workers: int = 2, extra_args=(),
                     break
                 except OSError:
                     if server.poll() is not None:
-                        raise RuntimeError(f"gunicorn exited: {log_path.read_text()[-2000:]}")
+                        raise RuntimeError(f"gunicorn exited: {log_path.read_text()[-2000:]}") from None
                     time.sleep(0.1)
             yield base
         finally:

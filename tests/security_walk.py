@@ -14,7 +14,6 @@ import pytest
 from dongui.models import Role
 from tests.worlds import STAFF_MODULE, STUDENT_MODULE, side_of
 
-
 PUBLIC = {"auth.landing", "auth.login", "auth.lang", "auth.logout", "auth.signup",
           "help.help_page", "help.privacy", "help.healthz"}
 ANY_SIGNED_IN = {"auth.password", "learn.index", "learn.module", "learn.step", "learn.step_done",

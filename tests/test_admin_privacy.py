@@ -6,12 +6,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dongui.admin import privacy
-from dongui.audit import USER_ID_KEYS, record_audit
 from dongui.extensions import db
 from dongui.models import (
-    AuditEvent, ClassQuestion, Enrollment, Excusal, ModuleProgress, QuizAttempt, Role, User,
+    AuditEvent,
+    ClassQuestion,
+    Enrollment,
+    Excusal,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    User,
 )
+from dongui.school import privacy
+from dongui.school.audit import USER_ID_KEYS, record_audit
 from tests.conftest import login
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
@@ -371,7 +378,7 @@ def test_audit_filter_by_actor_and_the_menus(app, client, log, classes):
 
 def test_audit_page_paginates(app, client, admin, school):
     with app.app_context():
-        for n in range(51):
+        for _ in range(51):
             record_audit(school, admin, "password.reset", "user", admin)
         db.session.commit()
     first = client.get("/admin/audit").get_data(as_text=True)

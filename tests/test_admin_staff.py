@@ -55,7 +55,6 @@ def test_deactivate_reset_and_hand_over_classes(app, client, admin, make_user, m
 def test_admin_cannot_touch_students_other_schools_or_deactivate_themselves(app, client, admin, make_user):
     student = make_user(username="pupil", school_id=admin)
     foreign = make_user(role=Role.TEACHER, username="foreign")
-    me = app.test_client()
     with app.app_context():
         boss = db.session.execute(sa.select(User.id).filter_by(username="boss")).scalar_one()
     assert client.post(f"/admin/teachers/{student}/reset").status_code == 404

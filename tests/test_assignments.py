@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from dongui.extensions import db
-from dongui.models import Assignment, AuditEvent, Enrollment, Excusal, Role
-from dongui.teach.assignments import is_overdue
+from dongui.models import Assignment, AuditEvent, Excusal, Role
+from dongui.school.calendar import is_overdue
 from tests.conftest import login
 
 

@@ -5,7 +5,7 @@ from werkzeug.security import check_password_hash
 
 from dongui.demo import DEMO_PASSWORD
 from dongui.extensions import db
-from dongui.models import ClassTeacher, Classroom, Enrollment, Role, School, User
+from dongui.models import Classroom, ClassTeacher, Enrollment, Role, School, User
 from tests.conftest import login
 
 

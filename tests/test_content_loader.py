@@ -2,7 +2,6 @@
 
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,7 @@ from dongui import create_app
 from dongui.config import ROOT
 from dongui.content import load_catalog
 from dongui.errors import ContentInvalid
-from tests.conftest import FIXTURE_CONTENT, base_config
+from tests.conftest import base_config
 from tests.content_helpers import assert_problem, edit, en, ko, line_of, load, meta, quiz
 
 

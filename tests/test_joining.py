@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from dongui.extensions import db
-from dongui.models import Classroom, Enrollment, Role, School, User
-from tests.conftest import PASSWORD, login
+from dongui.models import Classroom, Enrollment, Role, User
+from tests.conftest import login
 
 
 @pytest.fixture

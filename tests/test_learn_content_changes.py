@@ -69,8 +69,8 @@ def test_quiz_page_is_identical_whatever_choice_is_correct(tmp_path, monkeypatch
 
 @pytest.fixture
 def make_user_in():
-    from dongui.auth.accounts import create_user
     from dongui.models import Role, School
+    from dongui.school.accounts import create_user
 
     def make(app, username):
         with app.app_context():

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from dongui.auth.accounts import create_user
 from dongui.extensions import db
 from dongui.models import Enrollment, Role, School, User, is_valid_username, normalize_username
+from dongui.school.accounts import create_user
 
 SEOUL = timezone(timedelta(hours=9))
 

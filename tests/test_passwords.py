@@ -8,12 +8,14 @@ from flask import Flask
 from flask_babel import Babel, force_locale
 from werkzeug.security import check_password_hash
 
-from dongui.auth.passwords import (
-    load_common_passwords, min_password_length, password_problem,
-)
 from dongui.demo import DEMO_PASSWORD
 from dongui.extensions import db
 from dongui.models import Classroom, Role, School, User
+from dongui.school.passwords import (
+    load_common_passwords,
+    min_password_length,
+    password_problem,
+)
 from tests.conftest import PASSWORD, get_user, login
 from tests.test_roster import upload
 

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from dongui.extensions import db
-from dongui.models import AuditEvent, ClassQuestion, QuestionStatus, Role, User
-from dongui.questions import asker_limit_key, is_question_post, render_answer
+from dongui.models import AuditEvent, ClassQuestion, QuestionStatus, Role
+from dongui.school.questions import asker_limit_key, is_question_post, render_answer
 
 from .conftest import get_user, login
 

@@ -4,7 +4,7 @@ in plain Python, row by row, and the figures must agree (both databases)."""
 import random
 from datetime import UTC, datetime
 
-from dongui.admin.report import assignment_counts
+from dongui.admin.presenters import assignment_counts
 from dongui.content import get_catalog
 from dongui.extensions import db
 from dongui.models import Assignment, Classroom, Enrollment, Excusal, ModuleProgress, Role, User

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from werkzeug.security import check_password_hash
 
 from dongui.extensions import db
-from dongui.models import AuditEvent, Enrollment, Role, School, User
+from dongui.models import AuditEvent, Enrollment, Role, User
 from tests.conftest import login
 
 
@@ -92,7 +92,7 @@ def test_cp949_csv_with_korean_headers_previews_then_imports_exactly_those_rows(
 
 
 def test_plain_passwords_exist_only_in_the_cards_response(app, client, classroom):
-    page = upload(client, classroom, "이름\n김민준\n".encode("utf-8")).get_data(as_text=True)
+    page = upload(client, classroom, "이름\n김민준\n".encode()).get_data(as_text=True)
     cards = confirm(client, classroom, page)
     html = cards.get_data(as_text=True)
     password = re.search(r'<dd class="card-secret">([a-z0-9]{10})</dd>', html).group(1)
@@ -144,7 +144,7 @@ def test_oneroster_file_skips_teachers_with_a_notice(app, client, classroom):
 
 
 def test_rerunning_the_same_file_creates_and_enrolls_nobody_twice(app, client, classroom):
-    data = "번호,이름\n1,김민준\n2,이서연\n".encode("utf-8")
+    data = "번호,이름\n1,김민준\n2,이서연\n".encode()
     confirm(client, classroom, upload(client, classroom, data).get_data(as_text=True))
     after_first = counts(app)
     page = upload(client, classroom, data).get_data(as_text=True)
@@ -210,8 +210,8 @@ def test_existing_student_of_the_school_is_enrolled_not_created(app, client, cla
 
 def test_an_oversized_upload_is_refused(app, client, classroom, monkeypatch):
     # A small limit: the test client spools uploads over 500 KB to a file it never closes.
-    monkeypatch.setattr("dongui.teach.roster_files.MAX_FILE_BYTES", 2048)
-    monkeypatch.setattr("dongui.teach.routes.MAX_FILE_BYTES", 2048)
+    monkeypatch.setattr("dongui.school.roster_files.MAX_FILE_BYTES", 2048)
+    monkeypatch.setattr("dongui.teach.roster.MAX_FILE_BYTES", 2048)
     before = counts(app)
     page = upload(client, classroom, b"name\n" + b"x" * 3000).get_data(as_text=True)
     assert "파일이 2KB보다 커요." in page

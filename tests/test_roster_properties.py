@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dongui.extensions import db
-from dongui.models import Classroom, Enrollment, Role, School, User
-from dongui.teach.classes import create_classroom
-from dongui.teach.roster import apply_import, build_preview, parse_upload
+from dongui.models import Enrollment, Role, School, User
+from dongui.school.classes import create_classroom
+from dongui.school.roster import apply_import, build_preview, parse_upload
 from tests.conftest import login
 
 FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

@@ -11,11 +11,25 @@ import pytest
 from dongui.models import Role
 from tests.conftest import login
 from tests.security_walk import (
-    REDIRECT_WHEN_SIGNED_IN, ROLE_IDS, ROLES, WALKED_METHODS, Viewer, access, build_path,
-    make_viewer, may_use, own_get_walk, walk_rules,
+    REDIRECT_WHEN_SIGNED_IN,
+    ROLE_IDS,
+    ROLES,
+    WALKED_METHODS,
+    Viewer,
+    access,
+    build_path,
+    make_viewer,
+    may_use,
+    own_get_walk,
+    walk_rules,
 )
 from tests.worlds import (
-    OTHER_STUDENT_MODULE, STAFF_MODULE, STUDENT_MODULE, build_world, changes, snapshot,
+    OTHER_STUDENT_MODULE,
+    STAFF_MODULE,
+    STUDENT_MODULE,
+    build_world,
+    changes,
+    snapshot,
 )
 
 

@@ -13,10 +13,20 @@ from dongui.models import School
 from dongui.web import handle_csrf_error
 from tests.conftest import PASSWORD
 from tests.security_walk import (
-    access, build_path, is_staff_rule, own_values, roster_file, walk_rules,
+    access,
+    build_path,
+    is_staff_rule,
+    own_values,
+    roster_file,
+    walk_rules,
 )
 from tests.worlds import (
-    OTHER_STUDENT_MODULE, STUDENT_MODULE, build_world, changes, csrf_token_of, login_with_csrf,
+    OTHER_STUDENT_MODULE,
+    STUDENT_MODULE,
+    build_world,
+    changes,
+    csrf_token_of,
+    login_with_csrf,
     snapshot,
 )
 

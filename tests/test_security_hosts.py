@@ -12,10 +12,15 @@ from dongui.config import ROOT
 from dongui.content import get_catalog
 from dongui.models import Role
 from tests.security_walk import (
-    ROLE_IDS, ROLES, URL_ATTRIBUTES, Page, make_viewer, own_get_walk, roster_file,
+    ROLE_IDS,
+    ROLES,
+    URL_ATTRIBUTES,
+    Page,
+    make_viewer,
+    own_get_walk,
+    roster_file,
 )
 from tests.worlds import build_world, csrf_token_of, login_with_csrf
-
 
 NOT_A_HOST = ("tel:", "mailto:", "sms:", "data:")
 

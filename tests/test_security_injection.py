@@ -10,13 +10,12 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
-from dongui.auth.accounts import create_user
 from dongui.extensions import db
 from dongui.models import ClassQuestion, Classroom, QuizAttempt, Role, School, User
+from dongui.school.accounts import create_user
 from tests.conftest import PASSWORD, login
 from tests.security_walk import URL_ATTRIBUTES, Page, own_get_walk
 from tests.worlds import STUDENT_MODULE
-
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

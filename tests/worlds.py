@@ -15,14 +15,22 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from dongui.audit import record_audit
-from dongui.auth.accounts import create_user
 from dongui.extensions import db
 from dongui.models import (
-    Assignment, ClassQuestion, ClassTeacher, Enrollment, Excusal, ModuleProgress, QuestionStatus,
-    QuizAttempt, Role, School,
+    Assignment,
+    ClassQuestion,
+    ClassTeacher,
+    Enrollment,
+    Excusal,
+    ModuleProgress,
+    QuestionStatus,
+    QuizAttempt,
+    Role,
+    School,
 )
-from dongui.teach.classes import create_classroom
+from dongui.school.accounts import create_user
+from dongui.school.audit import record_audit
+from dongui.school.classes import create_classroom
 from tests.conftest import PASSWORD
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)

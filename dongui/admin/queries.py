@@ -4,11 +4,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from ..extensions import db
 from ..models import (
-    COMPLETED_PROGRESS, AuditEvent, ClassTeacher, Classroom, Enrollment, ModuleProgress, QuizAttempt, Role,
-    User, normalize_username,
+    COMPLETED_PROGRESS,
+    AuditEvent,
+    Classroom,
+    ClassTeacher,
+    Enrollment,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    User,
+    normalize_username,
 )
 
 PER_PAGE = 50
@@ -66,33 +75,12 @@ def list_staff(school_id: int) -> list[StaffRow]:
     return [StaffRow(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a long list: its rows, which page it is (1-based) and how many there are."""
-
-    items: list
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def paginate(select, page: int, per_page: int = PER_PAGE) -> tuple[list, int, int, int]:
-    """Rows of `select` for `page` (clamped into range), the page, the page count and the total."""
-    total = db.session.execute(
-        db.select(sa.func.count()).select_from(select.order_by(None).subquery())
-    ).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = db.session.execute(select.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, page, pages, total
+def paginate(select, page: int) -> Pagination:
+    """One page of `select` (of model rows) through Flask-SQLAlchemy; past the end, the last page."""
+    result = db.paginate(select, page=max(1, page), per_page=PER_PAGE, error_out=False)
+    if result.pages and result.page > result.pages:
+        result = db.paginate(select, page=result.pages, per_page=PER_PAGE, error_out=False)
+    return result
 
 
 @dataclass(frozen=True)
@@ -105,12 +93,10 @@ class StudentRow:
     classes: tuple[str, ...] = ()
 
 
-def list_students(school_id: int, search: str, page: int, never_signed_in: bool = False) -> Page:
+def list_students(school_id: int, search: str, page: int, never_signed_in: bool = False) -> Pagination:
     """The school's students, by name, optionally matching a name or username, or only the
     active ones who have never signed in (as the school report counts them); 3 queries a page."""
-    select = db.select(User.id, User.display_name, User.username, User.last_seen_at,
-                       User.deactivated_at.is_(None)).where(
-        User.school_id == school_id, User.role == Role.STUDENT)
+    select = db.select(User).where(User.school_id == school_id, User.role == Role.STUDENT)
     if never_signed_in:
         select = select.where(User.last_seen_at.is_(None), User.deactivated_at.is_(None))
     search = (search or "").strip()
@@ -118,10 +104,11 @@ def list_students(school_id: int, search: str, page: int, never_signed_in: bool 
         select = select.where(sa.or_(
             User.display_name.icontains(search, autoescape=True),
             User.username.icontains(normalize_username(search), autoescape=True)))
-    rows, page, pages, total = paginate(select.order_by(User.display_name, User.username), page)
-    classes = class_names_by_student([row[0] for row in rows])
-    items = [StudentRow(*row, classes=tuple(classes.get(row[0], ()))) for row in rows]
-    return Page(items, page, pages, total)
+    result = paginate(select.order_by(User.display_name, User.username), page)
+    classes = class_names_by_student([user.id for user in result.items])
+    result.items = [StudentRow(u.id, u.display_name, u.username, u.last_seen_at, u.is_active,
+                               classes=tuple(classes.get(u.id, ()))) for u in result.items]
+    return result
 
 
 def class_names_by_student(student_ids: list[int]) -> dict[int, list[str]]:
@@ -229,19 +216,17 @@ def audit_filter_choices(school_id: int) -> AuditChoices:
     return AuditChoices(list(actions), [tuple(a) for a in actors], has_no_actor, list(target_types))
 
 
-def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of_day) -> Page:
-    """The school's activity log, newest first, narrowed by `filters`; 3 queries a page.
+def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of_day) -> Pagination:
+    """The school's activity log, newest first, narrowed by `filters`; 4 queries a page.
 
     :param start_of_day: turns a school-local date into the aware UTC time its day begins.
     """
-    select = (
-        db.select(AuditEvent.id, AuditEvent.at, AuditEvent.action, User.display_name,
-                  AuditEvent.target_type, AuditEvent.target_id)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.school_id == school_id)
-    )
-    select = select.where(*audit_conditions(filters, start_of_day))
-    rows, page, pages, total = paginate(select.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page)
+    select = db.select(AuditEvent).where(AuditEvent.school_id == school_id,
+                                         *audit_conditions(filters, start_of_day))
+    result = paginate(select.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page)
+    events = result.items
+    actors = user_names({e.actor_id for e in events if e.actor_id})
+    rows = [(e.id, e.at, e.action, actors.get(e.actor_id), e.target_type, e.target_id) for e in events]
     targets = user_targets(school_id, {row[5] for row in rows if row[4] == "user" and row[5]})
     items = []
     for row in rows:
@@ -252,7 +237,14 @@ def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of
             # one, so this entry is about someone else.
             name, is_student = None, False
         items.append(AuditRow(*row, target_name=name, target_is_student=is_student))
-    return Page(items, page, pages, total)
+    result.items = items
+    return result
+
+
+def user_names(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(db.select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
 
 
 def audit_conditions(filters: AuditFilters, start_of_day) -> list:

@@ -6,7 +6,7 @@ from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..models import Role
-from .passwords import MAX_PASSWORD_LENGTH, password_hint, password_problem
+from ..school.passwords import MAX_PASSWORD_LENGTH, password_hint, password_problem
 
 
 class LoginForm(FlaskForm):

@@ -1,62 +1,69 @@
-"""Joining a class with its code, and self sign-up where the school allows it."""
+"""Joining a class with its code, and signing up with one when the school allows it."""
 
-import re
-import secrets
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from ..extensions import db
-from ..models import Classroom, Enrollment, Role, User
-from .accounts import create_user
+from ..extensions import db, limiter
+from ..models import Role
+from ..permissions import role_required
+from ..school.joining import JoinError, join_class, sign_up, suggest_username
+from . import bp
+from .forms import JoinForm, SignupForm
+from .sessions import landing_url, start_session
 
-CODE_NOISE = re.compile(r"[\s-]+")
-
-
-class JoinError(ValueError):
-    """`code` is one of: unknown, archived, closed (no self sign-up), already."""
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
-
-
-def find_class_by_code(raw_code: str, school_id: int | None = None) -> Classroom:
-    """The class with this join code.
-
-    :raises JoinError: unknown (or another school's: the same answer, so codes can't be probed)
-        or archived.
-    """
-    code = CODE_NOISE.sub("", raw_code or "").upper()
-    classroom = db.session.execute(db.select(Classroom).filter_by(join_code=code)).scalar_one_or_none() \
-        if code else None
-    if classroom is None or (school_id is not None and classroom.school_id != school_id):
-        raise JoinError("unknown")
-    if classroom.archived_at is not None:
-        raise JoinError("archived")
-    return classroom
+JOIN_MESSAGES = {
+    "unknown": _l("That code does not match a class. Check it with your teacher."),
+    "archived": _l("That class has ended, so it cannot be joined. Ask your teacher for the new code."),
+    "closed": _l("Your school does not let students create their own accounts. Ask your teacher for a sign-in card."),
+    "already": _l("You are already in that class."),
+}
 
 
-def join_class(student: User, raw_code: str) -> Classroom:
-    classroom = find_class_by_code(raw_code, student.school_id)
-    enrolled = db.session.execute(db.select(Enrollment.id).filter_by(
-        classroom_id=classroom.id, student_id=student.id)).first()
-    if enrolled is not None:
-        raise JoinError("already")
-    db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
-    return classroom
+@bp.route("/join", methods=["GET", "POST"])
+@role_required(Role.STUDENT)
+@limiter.limit(lambda: current_app.config["JOIN_LIMIT"], methods=["POST"], scope="join")
+def join():
+    """A signed-in student joins another class with its code."""
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            classroom = join_class(current_user, form.join_code.data)
+        except JoinError as error:
+            form.join_code.errors.append(str(JOIN_MESSAGES[error.code]))
+        else:
+            db.session.commit()
+            flash(_("You joined %(name)s.", name=classroom.name), "success")
+            return redirect(url_for("learn.index"))
+    return render_template("auth/join.html", form=form)
 
 
-def sign_up(raw_code: str, display_name: str, username: str, password: str) -> User:
-    """Create a student account in the code's class (only where the school allows it).
-
-    :raises JoinError: as find_class_by_code, or "closed".
-    :raises ValueError: from create_user (username invalid or taken).
-    """
-    classroom = find_class_by_code(raw_code)
-    if not classroom.school.allow_self_signup:
-        raise JoinError("closed")
-    user, _ = create_user(classroom.school, username, display_name, Role.STUDENT, password)
-    db.session.add(Enrollment(classroom_id=classroom.id, student_id=user.id))
-    return user
-
-
-def suggest_username() -> str:
-    return "s-" + "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(6))
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT"], methods=["POST"], scope="signup")
+def signup():
+    """Create a student account with a class's join code (where the school allows it)."""
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    form = SignupForm(username=suggest_username())
+    if form.validate_on_submit():
+        try:
+            user = sign_up(form.join_code.data, form.display_name.data, form.username.data,
+                           form.password.data)
+        except JoinError as error:
+            form.join_code.errors.append(str(JOIN_MESSAGES[error.code]))
+        except ValueError:
+            db.session.rollback()
+            form.username.errors.append(_("That username is taken or not allowed. Try another."))
+        else:
+            db.session.commit()
+            start_session(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("learn.index"))
+    return render_template("auth/signup.html", form=form)

@@ -8,8 +8,8 @@ from flask_login import current_user, login_user, logout_user
 from ..clock import utcnow
 from ..extensions import db, login_manager
 from ..models import Role, User
-from ..questions import is_question_post
-from .accounts import record_seen
+from ..school.accounts import record_seen
+from ..school.questions import is_question_post
 
 SEEN_KEY = "_seen"
 SEEN_REFRESH_SECONDS = 30

@@ -12,7 +12,12 @@ from ..errors import ContentInvalid
 from .checks import LOCALES, Problems
 from .help import HelpContent, load_help
 from .lessons import (
-    lesson_files, read_characters, read_legal, read_lesson_text, read_meta, read_sources,
+    lesson_files,
+    read_characters,
+    read_legal,
+    read_lesson_text,
+    read_meta,
+    read_sources,
     read_teacher_notes,
 )
 from .quizzes import read_quiz

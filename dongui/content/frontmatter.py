@@ -14,10 +14,8 @@ def split_front_matter(text: str, path) -> tuple[LineDict, str, int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
         raise ContentError(path, 1, "the file must start with a `---` front matter block")
-    for index, line in enumerate(lines[1:], start=1):
-        if line.strip() == FENCE:
-            break
-    else:
+    index = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE), None)
+    if index is None:
         raise ContentError(path, 1, "the front matter block is not closed with `---`")
     meta = load_yaml("\n".join(lines[1:index]), path, first_line=2)
     if not isinstance(meta, LineDict):

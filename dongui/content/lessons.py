@@ -10,10 +10,17 @@ from .frontmatter import split_front_matter
 from .help import check_references
 from .markdown import find_includes, render_markdown
 from .schema import (
-    AGES, AUDIENCES, CHARACTER_ROLES, OPTIONAL_STEP_CLASS, Character, LessonText, Source, Step,
+    AGES,
+    AUDIENCES,
+    CHARACTER_ROLES,
+    OPTIONAL_STEP_CLASS,
+    Character,
+    LessonText,
+    Source,
+    Step,
 )
 from .shared import REQUIRED_PROTOCOL, SharedContent
-from .yamlsrc import LineDict, LineList
+from .yamlsrc import LineDict
 
 SCHEMA_VERSION = 1
 META_REQUIRED = ("schema_version", "order", "minutes", "audience", "age")
@@ -97,7 +104,7 @@ def read_characters(meta: LineDict, path: Path, problems: Problems) -> tuple[Cha
         names = [problems.text(entry, loc, path) for loc in LOCALES]
         role = problems.choice(entry, "role", path, CHARACTER_ROLES)
         if all(names) and role:
-            characters.append(Character(names=dict(zip(LOCALES, names)), role=role, line=entry.line))
+            characters.append(Character(names=dict(zip(LOCALES, names, strict=True)), role=role, line=entry.line))
     return tuple(characters)
 
 

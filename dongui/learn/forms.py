@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..questions import MAX_QUESTION_LENGTH
+from ..school.questions import MAX_QUESTION_LENGTH
 
 
 class AskForm(FlaskForm):

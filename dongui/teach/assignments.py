@@ -1,112 +1,101 @@
-"""Assignments (modules a class must do, in order, with an optional due date) and excusals."""
+"""Assigning modules to a class with due dates, their order, and excusing a student."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..audit import record_audit
-from ..clock import utcnow
+from ..content import get_catalog
 from ..extensions import db
-from ..models import Assignment, Classroom, Enrollment, Excusal, User
+from ..i18n import current_locale
+from ..permissions import (
+    get_classroom_or_404,
+    get_student_in_classroom_or_404,
+    teacher_required,
+)
+from ..school import assignments as assignment_ops
+from ..school.calendar import is_overdue
+from . import bp
+from .queries import list_roster
 
-# Modules about harm, the law and what to do: a class with a live incident needs the
-# counsellor first (DESIGN.md, "Safety features").
-SENSITIVE_MODULE_ORDERS = range(3, 8)
+
+@bp.get("/classes/<int:class_id>/assignments")
+@teacher_required
+def assignments(class_id):
+    """The modules this class must do, in order, with due dates; excusals per student."""
+    classroom = get_classroom_or_404(class_id)
+    catalog = get_catalog()
+    items = assignment_ops.list_assignments(classroom.id)
+    assigned = {a.module_slug for a in items}
+    locale = current_locale()
+    return render_template(
+        "teach/assignments.html", classroom=classroom, catalog=catalog, locale=locale,
+        items=[(a, catalog.module(a.module_slug), is_overdue(
+            a.due_on, classroom.school.timezone)) for a in items],
+        available=[m for m in catalog.student_modules() if m.slug not in assigned],
+        sensitive=assignment_ops.SENSITIVE_MODULE_ORDERS, roster=list_roster(classroom.id),
+        excused=assignment_ops.excused_pairs(classroom.id),
+    )
 
 
-def list_assignments(classroom_id: int) -> list[Assignment]:
-    return list(db.session.execute(
-        db.select(Assignment).filter_by(classroom_id=classroom_id)
-        .order_by(Assignment.position, Assignment.id)).scalars())
+@bp.post("/classes/<int:class_id>/assignments")
+@teacher_required
+def assign(class_id):
+    """Assign a module (or change its due date)."""
+    classroom = get_classroom_or_404(class_id)
+    module = get_catalog().module(request.form.get("module", ""))
+    if module is None or not module.for_students:
+        abort(400)
+    due_on = parse_due_date(request.form.get("due_on", ""))
+    assignment_ops.assign_module(classroom, module.slug, due_on, current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    if module.order in assignment_ops.SENSITIVE_MODULE_ORDERS:
+        flash(_("If this class has a live incident, talk to the school counsellor before teaching this module; you can excuse a student from it."), "info")
+    return redirect(url_for("teach.assignments", class_id=class_id))
 
 
-def assign_module(classroom: Classroom, slug: str, due_on: date | None, actor: User) -> Assignment:
-    """Add a module at the end of the class's list, or update its due date if it is there."""
-    assignment = db.session.execute(db.select(Assignment).filter_by(
-        classroom_id=classroom.id, module_slug=slug)).scalar_one_or_none()
+def parse_due_date(value: str):
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        abort(400)
+
+
+@bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/<any(up, down, remove):action>")
+@teacher_required
+def change_assignment(class_id, assignment_id, action):
+    """Move an assignment up or down, or remove it."""
+    classroom = get_classroom_or_404(class_id)
+    assignment = next((a for a in assignment_ops.list_assignments(classroom.id)
+                       if a.id == assignment_id), None)
     if assignment is None:
-        last = db.session.execute(db.select(sa.func.max(Assignment.position)).where(
-            Assignment.classroom_id == classroom.id)).scalar_one()
-        assignment = Assignment(classroom_id=classroom.id, module_slug=slug,
-                                position=(last or 0) + 1, assigned_by=actor.id)
-        db.session.add(assignment)
-    assignment.due_on = due_on
-    db.session.flush()
-    return assignment
+        abort(404)
+    if action == "remove":
+        assignment_ops.remove_assignment(assignment)
+    else:
+        assignment_ops.move_assignment(classroom, assignment, -1 if action == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("teach.assignments", class_id=class_id))
 
 
-def move_assignment(classroom: Classroom, assignment: Assignment, direction: int) -> None:
-    """Swap with the neighbour above (-1) or below (+1)."""
-    items = list_assignments(classroom.id)
-    index = items.index(assignment)
-    other = index + direction
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, item in enumerate(items, start=1):
-            item.position = position
-
-
-def remove_assignment(assignment: Assignment) -> None:
-    db.session.delete(assignment)
-
-
-def is_overdue(due_on: date | None, timezone: str, now: datetime | None = None) -> bool:
-    """Overdue once the due date has ended in the school's time zone."""
-    return is_past_due(due_on, local_today(timezone, now))
-
-
-def local_today(timezone: str, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
-
-
-def is_past_due(due_on: date | None, today: date) -> bool:
-    """For pages that check many due dates against one school's today."""
-    return due_on is not None and today > due_on
-
-
-def excuse_student(classroom: Classroom, student: User, slug: str, actor: User) -> None:
-    exists = db.session.execute(db.select(Excusal).filter_by(
-        classroom_id=classroom.id, student_id=student.id, module_slug=slug)).scalar_one_or_none()
-    if exists is None:
-        db.session.add(Excusal(classroom_id=classroom.id, student_id=student.id, module_slug=slug,
-                               excused_by=actor.id))
-        record_audit(classroom.school_id, actor.id, "student.excuse", "user", student.id,
-                     classroom=classroom.id, module=slug)
-
-
-def unexcuse_student(classroom: Classroom, student: User, slug: str, actor: User) -> None:
-    deleted = db.session.execute(sa.delete(Excusal).where(
-        Excusal.classroom_id == classroom.id, Excusal.student_id == student.id,
-        Excusal.module_slug == slug)).rowcount
-    if deleted:
-        record_audit(classroom.school_id, actor.id, "student.unexcuse", "user", student.id,
-                     classroom=classroom.id, module=slug)
-
-
-def excused_pairs(classroom_id: int) -> set[tuple[int, str]]:
-    rows = db.session.execute(db.select(Excusal.student_id, Excusal.module_slug).where(
-        Excusal.classroom_id == classroom_id)).all()
-    return {(student_id, slug) for student_id, slug in rows}
-
-
-def student_assignments(student_id: int) -> dict[str, tuple[date | None, list[str]]]:
-    """For a student: each assigned module (not excused) -> (earliest due date, class names)."""
-    rows = db.session.execute(
-        db.select(Assignment.module_slug, Assignment.due_on, Classroom.name)
-        .join(Classroom, Classroom.id == Assignment.classroom_id)
-        .join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .outerjoin(Excusal, sa.and_(Excusal.classroom_id == Classroom.id,
-                                    Excusal.student_id == Enrollment.student_id,
-                                    Excusal.module_slug == Assignment.module_slug))
-        .where(Enrollment.student_id == student_id, Classroom.archived_at.is_(None),
-               Excusal.id.is_(None))
-        .order_by(Assignment.position)
-    ).all()
-    result: dict[str, tuple[date | None, list[str]]] = {}
-    for slug, due_on, class_name in rows:
-        due, names = result.get(slug, (None, []))
-        if due_on is not None and (due is None or due_on < due):
-            due = due_on
-        result[slug] = (due, names + [class_name])
-    return result
+@bp.post("/classes/<int:class_id>/students/<int:student_id>/excuse")
+@teacher_required
+def excuse(class_id, student_id):
+    """Excuse a student from one assigned module, or take the excusal back."""
+    classroom = get_classroom_or_404(class_id)
+    student = get_student_in_classroom_or_404(classroom, student_id)
+    slug = request.form.get("module", "")
+    if slug not in {a.module_slug for a in assignment_ops.list_assignments(classroom.id)}:
+        abort(400)
+    if request.form.get("excused") == "1":
+        assignment_ops.excuse_student(classroom, student, slug, current_user)
+    else:
+        assignment_ops.unexcuse_student(classroom, student, slug, current_user)
+    db.session.commit()
+    if request.form.get("next") == "student":
+        return redirect(url_for("teach.student", class_id=class_id, student_id=student_id))
+    return redirect(url_for("teach.assignments", class_id=class_id))

@@ -1,102 +1,107 @@
-"""Classes: creating them and their join codes."""
+"""A teacher's classes: the list, a new class, its settings, join code and co-teachers."""
 
-import secrets
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-import sqlalchemy as sa
-
-from ..audit import record_audit
-from ..auth.accounts import reset_password
-from ..clock import utcnow
 from ..extensions import db
-from ..models import ClassTeacher, Classroom, Enrollment, Role, School, User, normalize_username
-
-# Upper-case letters and digits without look-alikes (no I, L, O, 0, 1).
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 6
-
-
-def current_school_year() -> int:
-    """The Korean school year starts in March: January and February belong to the last one."""
-    now = utcnow()
-    return now.year if now.month >= 3 else now.year - 1
+from ..permissions import (
+    get_classroom_or_404,
+    teacher_required,
+)
+from ..school import classes as class_ops
+from . import bp
+from .forms import ClassroomForm, CoTeacherForm
+from .queries import list_class_teachers, list_roster, list_teacher_classes
 
 
-def generate_join_code() -> str:
-    """A join code not used by any class of the instance."""
-    while True:
-        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-        taken = db.session.execute(db.select(Classroom.id).filter_by(join_code=code)).first()
-        if taken is None:
-            return code
+@bp.get("")
+@teacher_required
+def index():
+    """My classes, and a form for a new one."""
+    form = ClassroomForm(year=class_ops.current_school_year())
+    return render_template("teach/index.html", classes=list_teacher_classes(current_user.id),
+                           archived=list_teacher_classes(current_user.id, archived=True), form=form)
 
 
-def create_classroom(school: School, teacher: User, name: str, year: int) -> Classroom:
-    classroom = Classroom(school=school, name=name.strip(), year=year, join_code=generate_join_code())
-    db.session.add(classroom)
-    db.session.flush()
-    db.session.add(ClassTeacher(classroom_id=classroom.id, teacher_id=teacher.id))
-    db.session.flush()
-    return classroom
+@bp.post("/classes")
+@teacher_required
+def create_class():
+    """Create a class taught by the signed-in teacher."""
+    form = ClassroomForm()
+    if not form.validate_on_submit():
+        return render_template("teach/index.html", classes=list_teacher_classes(current_user.id),
+                               archived=list_teacher_classes(current_user.id, archived=True),
+                               form=form), 400
+    classroom = class_ops.create_classroom(current_user.school, current_user, form.name.data,
+                                           form.year.data)
+    db.session.commit()
+    flash(_("The class %(name)s is ready. Next, import its class list.", name=classroom.name), "success")
+    return redirect(url_for("teach.roster_import", class_id=classroom.id))
 
 
-def rename_classroom(classroom: Classroom, name: str, year: int) -> None:
-    classroom.name = name.strip()
-    classroom.year = year
+@bp.get("/classes/<int:class_id>/settings")
+@teacher_required
+def class_settings(class_id):
+    """Class details, co-teachers, join code and archiving."""
+    classroom = get_classroom_or_404(class_id)
+    return render_template(
+        "teach/class.html", classroom=classroom, roster=list_roster(classroom.id),
+        teachers=list_class_teachers(classroom.id),
+        edit_form=ClassroomForm(name=classroom.name, year=classroom.year),
+        co_teacher_form=CoTeacherForm(),
+    )
 
 
-def set_archived(classroom: Classroom, archived: bool) -> None:
-    classroom.archived_at = utcnow() if archived else None
+@bp.post("/classes/<int:class_id>/edit")
+@teacher_required
+def edit_class(class_id):
+    """Rename a class or change its school year."""
+    classroom = get_classroom_or_404(class_id)
+    form = ClassroomForm()
+    if form.validate_on_submit():
+        class_ops.rename_classroom(classroom, form.name.data, form.year.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    else:
+        flash(_("The class was not changed: %(errors)s", errors=" ".join(
+            str(e) for errors in form.errors.values() for e in errors)), "error")
+    return redirect(url_for("teach.class_settings", class_id=classroom.id))
 
 
-def regenerate_join_code(classroom: Classroom) -> str:
-    classroom.join_code = generate_join_code()
-    return classroom.join_code
+@bp.post("/classes/<int:class_id>/archive")
+@teacher_required
+def archive_class(class_id):
+    """Archive a class (or bring it back): its students can no longer join it."""
+    classroom = get_classroom_or_404(class_id)
+    archive = request.form.get("archive") == "1"
+    class_ops.set_archived(classroom, archive)
+    db.session.commit()
+    flash(_("The class is archived.") if archive else _("The class is reactivated."), "success")
+    return redirect(url_for("teach.index") if archive else url_for("teach.class_settings", class_id=class_id))
 
 
-def teaches(teacher_id: int, classroom_id: int) -> bool:
-    return db.session.execute(db.select(ClassTeacher).filter_by(
-        classroom_id=classroom_id, teacher_id=teacher_id)).first() is not None
+@bp.post("/classes/<int:class_id>/join-code")
+@teacher_required
+def new_join_code(class_id):
+    """Replace the join code (the old one stops working)."""
+    classroom = get_classroom_or_404(class_id)
+    class_ops.regenerate_join_code(classroom)
+    db.session.commit()
+    flash(_("New join code: %(code)s", code=classroom.join_code), "success")
+    return redirect(url_for("teach.class_settings", class_id=class_id))
 
 
-def add_co_teacher(classroom: Classroom, username: str) -> User | None:
-    """Add a teacher or admin of the same school; None when there is no such colleague."""
-    colleague = db.session.execute(db.select(User).filter_by(
-        username=normalize_username(username), school_id=classroom.school_id)).scalar_one_or_none()
-    if colleague is None or colleague.role not in (Role.TEACHER, Role.ADMIN) or not colleague.is_active:
-        return None
-    if not teaches(colleague.id, classroom.id):
-        db.session.add(ClassTeacher(classroom_id=classroom.id, teacher_id=colleague.id))
-    return colleague
-
-
-def remove_student(classroom: Classroom, student: User, actor: User) -> None:
-    """Take a student out of the class; their account and progress stay."""
-    db.session.execute(sa.delete(Enrollment).where(
-        Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id))
-    record_audit(classroom.school_id, actor.id, "student.remove", "user", student.id,
-                 classroom=classroom.id)
-
-
-def move_student(source: Classroom, target: Classroom, student: User, actor: User) -> None:
-    """Move a student to another of the teacher's classes, keeping their class number if free."""
-    enrollment = db.session.execute(db.select(Enrollment).filter_by(
-        classroom_id=source.id, student_id=student.id)).scalar_one()
-    already = db.session.execute(db.select(Enrollment).filter_by(
-        classroom_id=target.id, student_id=student.id)).scalar_one_or_none()
-    number_taken = enrollment.number is not None and db.session.execute(db.select(Enrollment.id).filter_by(
-        classroom_id=target.id, number=enrollment.number)).first() is not None
-    db.session.delete(enrollment)
-    if already is None:
-        db.session.add(Enrollment(classroom_id=target.id, student_id=student.id,
-                                  number=None if number_taken else enrollment.number))
-    record_audit(source.school_id, actor.id, "student.move", "user", student.id,
-                 source=source.id, target=target.id)
-
-
-def reset_student_passwords(classroom: Classroom, students: list[User], actor: User) -> list[tuple[User, str]]:
-    """New one-time passwords (shown once on cards); each student's sessions end."""
-    cards = [(student, reset_password(student)) for student in students]
-    for student, _password in cards:
-        record_audit(classroom.school_id, actor.id, "password.reset", "user", student.id,
-                     classroom=classroom.id)
-    return cards
+@bp.post("/classes/<int:class_id>/teachers")
+@teacher_required
+def add_co_teacher(class_id):
+    """Add a teacher of the same school to this class."""
+    classroom = get_classroom_or_404(class_id)
+    form = CoTeacherForm()
+    colleague = class_ops.add_co_teacher(classroom, form.username.data or "") if form.validate_on_submit() else None
+    if colleague is None:
+        flash(_("No teacher with that username was found at your school."), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s now teaches this class too.", name=colleague.display_name), "success")
+    return redirect(url_for("teach.class_settings", class_id=class_id))

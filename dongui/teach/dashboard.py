@@ -14,9 +14,10 @@ from markupsafe import Markup
 
 from ..content import Catalog
 from ..extensions import db
-from ..learn.status import Facts, StatusKind, facts_of, status_from
 from ..models import Assignment, Classroom, Enrollment, ModuleProgress, User
-from .assignments import excused_pairs, is_overdue, list_assignments
+from ..school.assignments import excused_pairs, list_assignments
+from ..school.calendar import is_overdue
+from ..school.status import Facts, StatusKind, facts_of, status_from
 
 
 class CellState(enum.StrEnum):
@@ -223,8 +224,8 @@ class StudentModule:
 
 def build_student_view(classroom: Classroom, student: User, catalog: Catalog, locale: str):
     """One student as their teacher sees them: assigned modules first, then any other progress."""
-    from ..learn.progress import list_progress
     from ..models import QuizAttempt
+    from ..school.progress import list_progress
 
     progress = list_progress(student.id)
     assignments = [a for a in list_assignments(classroom.id) if catalog.module(a.module_slug)]

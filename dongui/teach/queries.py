@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import ClassTeacher, Classroom, Enrollment, User
+from ..models import Classroom, ClassTeacher, Enrollment, User
 
 
 @dataclass(frozen=True)

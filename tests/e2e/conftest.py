@@ -9,10 +9,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from dongui import create_app
-from dongui.auth.accounts import create_user
 from dongui.demo import seed_demo
 from dongui.extensions import db
 from dongui.models import Role
+from dongui.school.accounts import create_user
 from tests.conftest import base_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

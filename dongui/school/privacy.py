@@ -5,17 +5,25 @@ admin pages and `flask users export | delete | purge`: they flush, the caller co
 """
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from ..audit import USER_ID_KEYS, record_audit
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    AuditEvent, Classroom, Enrollment, Excusal, ModuleProgress, QuizAttempt, Role, School, User,
+    AuditEvent,
+    Classroom,
+    Enrollment,
+    Excusal,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    School,
+    User,
 )
+from .audit import USER_ID_KEYS, record_audit
+from .calendar import start_of_day
 
 # Keeps each `IN (...)` list well under every database's parameter limit.
 CHUNK = 500
@@ -236,11 +244,6 @@ def remove_references(ids: set[int]) -> None:
 def chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def start_of_day(day: date, timezone: str) -> datetime:
-    """Midnight at the start of `day` in the school's time zone, as an aware UTC datetime."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def find_inactive_students(school: School, since: date) -> list[User]:

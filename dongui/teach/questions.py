@@ -1,15 +1,15 @@
-"""The teacher's side of a class's anonymous question box. Registered on the teach blueprint."""
+"""The class's anonymous questions, as the teacher answers, hides and deletes them."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import questions
-from ..audit import record_audit
 from ..extensions import db
 from ..models import QuestionStatus
 from ..permissions import get_classroom_or_404, get_question_or_404, teacher_required
-from .blueprint import bp
+from ..school import questions
+from ..school.audit import record_audit
+from . import bp
 from .forms import AnswerForm
 
 
@@ -81,4 +81,3 @@ def delete_question(class_id, question_id):
     db.session.commit()
     flash(_("The question is deleted."), "success")
     return back_to_questions(classroom)
-

@@ -1,7 +1,7 @@
 """The activity log: one place that writes AuditEvent rows (ids and counts only)."""
 
-from .extensions import db
-from .models import AuditEvent
+from ..extensions import db
+from ..models import AuditEvent
 
 # Detail keys whose values are user ids (one id or a list of ids). Name users in detail only
 # under these keys, so that erasing a student can find and remove their id (admin/privacy.py).

@@ -1,13 +1,13 @@
-"""Public help and privacy pages, and the health check."""
+"""The public pages: where to get help, the privacy notice, and the health check."""
 
 from babel import Locale
-from flask import Blueprint, render_template
+from flask import render_template
 
 from ..content import get_catalog
 from ..i18n import current_locale
-from .contacts import school_contacts, school_for_help
-
-bp = Blueprint("help", __name__)
+from ..school.contacts import school_contacts
+from ..templating import school_for_help
+from . import bp
 
 
 @bp.get("/help")

@@ -7,17 +7,16 @@ function here takes the asker, so nothing can store them by mistake.
 import hashlib
 import hmac
 import re
-from datetime import date
-from zoneinfo import ZoneInfo
 
 import markdown as md
 import nh3
 from flask import current_app
 from markupsafe import Markup
 
-from .clock import utcnow
-from .extensions import db
-from .models import ClassQuestion, Classroom, QuestionStatus
+from ..clock import utcnow
+from ..extensions import db
+from ..models import ClassQuestion, Classroom, QuestionStatus
+from .calendar import local_today
 
 MAX_QUESTION_LENGTH = 1000
 MAX_ANSWER_LENGTH = 5000
@@ -31,14 +30,10 @@ def is_question_post(method: str, path: str) -> bool:
     return method == "POST" and bool(ASK_PATH.match(path or ""))
 
 
-def local_today(classroom: Classroom) -> date:
-    return utcnow().astimezone(ZoneInfo(classroom.school.timezone)).date()
-
-
 def ask(classroom: Classroom, body: str) -> ClassQuestion:
     """Store a question with only its class and the school-local date."""
     question = ClassQuestion(classroom_id=classroom.id, body=body.strip(),
-                             created_on=local_today(classroom), status=QuestionStatus.NEW)
+                             created_on=local_today(classroom.school.timezone), status=QuestionStatus.NEW)
     db.session.add(question)
     return question
 

@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 
-from ..audit import record_audit
-from ..auth.accounts import create_user, reset_password
 from ..clock import utcnow
 from ..extensions import db
 from ..models import ClassTeacher, Role, School, User
+from .accounts import create_user, reset_password
+from .audit import record_audit
 
 MAX_CONTACTS = 10
 

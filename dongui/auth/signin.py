@@ -1,0 +1,74 @@
+"""The landing page, signing in and out."""
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import limiter
+from ..models import normalize_username
+from ..safety import is_safe_next
+from ..school.accounts import authenticate
+from . import bp
+from .forms import LoginForm
+from .sessions import end_session, landing_url, start_session
+
+
+def login_username_key() -> str:
+    return "login-user:" + normalize_username(request.form.get("username", ""))[:64]
+
+
+def login_failed(response) -> bool:
+    # A successful sign-in redirects; a failed one shows the form again.
+    return response.status_code == 200
+
+
+@bp.route("/")
+def landing():
+    """The front page: a short welcome, or straight to the user's own start page."""
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    return render_template("auth/landing.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"],
+    key_func=login_username_key,
+    methods=["POST"],
+    deduct_when=login_failed,
+    scope="login-username",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-address"
+)
+def login():
+    """The sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.password"))
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else landing_url(user))
+        # One message whether or not the username exists.
+        form.password.errors.append(_("That username and password don't match. Try again."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (a POST, so no link or image can sign someone out)."""
+    end_session()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,92 @@
+"""The teacher's progress pages: the class dashboard, a module's results, one student, and the CSV export."""
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..content import get_catalog
+from ..exports import to_csv
+from ..extensions import db
+from ..formats import format_datetime
+from ..i18n import current_locale
+from ..permissions import (
+    get_classroom_or_404,
+    get_module_or_404,
+    get_student_in_classroom_or_404,
+    teacher_required,
+)
+from ..school.audit import record_audit
+from . import bp
+from .analysis import SCORE_BANDS, build_module_report
+from .dashboard import arrange, build_dashboard, build_student_view, cell_renderer
+from .queries import list_other_classes
+
+
+@bp.get("/classes/<int:class_id>")
+@teacher_required
+def dashboard(class_id):
+    """The class at a glance: who has done which assigned module."""
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
+    board = build_dashboard(classroom, get_catalog(), current_locale())
+    sort = request.args.get("sort", "number")
+    only_incomplete = request.args.get("show") == "incomplete"
+    return render_template("teach/dashboard.html", classroom=classroom, board=board,
+                           rows=arrange(board, sort, only_incomplete), sort=sort,
+                           only_incomplete=only_incomplete, render_cell=cell_renderer())
+
+
+@bp.get("/classes/<int:class_id>/modules/<slug>")
+@teacher_required
+def class_module(class_id, slug):
+    """One module in one class: who has completed it, scores, and which questions went wrong."""
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
+    module = get_module_or_404(slug)
+    locale = current_locale()
+    report = build_module_report(classroom.id, module, locale)
+    return render_template("teach/class_module.html", classroom=classroom, module=module,
+                           text=module.text(locale)[0], report=report, bands=SCORE_BANDS)
+
+
+CELL_WORDS = {
+    "not_started": _l("Not started"), "in_progress": _l("In progress"), "lesson_read": _l("Lesson read"),
+    "completed": _l("Completed"), "overdue": _l("Overdue"), "excused": _l("Excused"),
+}
+
+
+@bp.get("/classes/<int:class_id>/export.csv")
+@teacher_required
+def export_class(class_id):
+    """The dashboard as CSV: the same states and figures as the screen."""
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
+    board = build_dashboard(classroom, get_catalog(), current_locale())
+    header = [_("No."), _("Name")]
+    for column in board.columns:
+        header += [column.title, _("%(module)s: step", module=column.title),
+                   _("%(module)s: best score (%%)", module=column.title)]
+    header.append(_("Last active"))
+    rows = []
+    for row in arrange(board, "number", False):
+        line = [row.number, row.name]
+        for cell in row.cells:
+            line += [str(CELL_WORDS[cell.state]), cell.step or None,
+                     round(cell.score * 100) if cell.score is not None else None]
+        line.append(format_datetime(row.last_seen_at) if row.last_seen_at else "")
+        rows.append(line)
+    record_audit(classroom.school_id, current_user.id, "class.export", "classroom", classroom.id)
+    db.session.commit()
+    filename = f"class-{classroom.id}.csv"
+    return Response(to_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/classes/<int:class_id>/students/<int:student_id>")
+@teacher_required
+def student(class_id, student_id):
+    """One student: their modules, attempts and last activity, with the roster actions."""
+    classroom = get_classroom_or_404(class_id, admin_may_view=True)
+    person = get_student_in_classroom_or_404(classroom, student_id)
+    modules, attempts = build_student_view(classroom, person, get_catalog(), current_locale())
+    return render_template("teach/student.html", classroom=classroom, student=person, modules=modules,
+                           render_cell=cell_renderer(),
+                           attempts=attempts, move_targets=list_other_classes(current_user.id, classroom.id))
