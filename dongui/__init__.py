@@ -79,11 +79,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from .auth.sessions import init_sessions
+    from .errors import register_error_handlers
     from .templating import init_templating
-    from .web import register_error_handlers
+    from .web import init_web
 
     init_sessions(app)
     init_templating(app)
+    init_web(app)
     register_error_handlers(app)
 
 

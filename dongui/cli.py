@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import translations
+from .config import ConfigurationError
 from .demo import DEMO_PASSWORD, find_demo_school, refuse_seed_in_production, seed_demo
-from .errors import ConfigurationError
 from .extensions import db
 from .models import Role, School
 from .school.accounts import create_user, find_user, reset_password

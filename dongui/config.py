@@ -8,7 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from .clock import system_now
-from .errors import ConfigurationError
+
+
+class ConfigurationError(RuntimeError):
+    """The settings are unsafe or incomplete; the app refuses to start."""
+
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"

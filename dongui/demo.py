@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .clock import utcnow
-from .errors import ConfigurationError
+from .config import ConfigurationError
 from .extensions import db
 from .models import Enrollment, Role, School, User
 from .school.accounts import create_user, hash_password

@@ -119,6 +119,8 @@ class Classroom(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     school: Mapped[School] = relationship()
+    # Not stored: set by `permissions.get_classroom_or_404` for the signed-in user's request.
+    can_edit = False
 
 
 class ClassTeacher(db.Model):

@@ -1,11 +1,19 @@
-"""The one place that decides who may see what."""
+"""The one place that decides who may see what.
+
+Loaders take an id from the address and return the object only when the signed-in user may
+see it (any other id answers 404), together with what the page may do with it, so templates
+never ask permission questions themselves.
+"""
 
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Role
+from .content import get_catalog
+from .extensions import db
+from .models import ClassQuestion, Classroom, Enrollment, QuizAttempt, Role, User
+from .school.classes import teaches
 
 
 def role_required(*roles: Role):
@@ -30,11 +38,8 @@ teacher_required = role_required(Role.TEACHER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
 
 
-def get_school_student_or_404(user_id: int):
+def get_school_student_or_404(user_id: int) -> User:
     """A student of the signed-in admin's school; staff, another school's or unknown ids answer 404."""
-    from .extensions import db
-    from .models import User
-
     student = db.session.execute(
         db.select(User).where(User.id == user_id, User.school_id == current_user.school_id,
                               User.role == Role.STUDENT)
@@ -44,62 +49,49 @@ def get_school_student_or_404(user_id: int):
     return student
 
 
+def get_staff_or_404(user_id: int) -> User:
+    """A teacher or admin of the signed-in admin's school; anyone else answers 404."""
+    user = db.session.get(User, user_id)
+    if user is None or user.school_id != current_user.school_id or user.role == Role.STUDENT:
+        abort(404)
+    return user
+
+
 def get_module_or_404(slug: str):
     """A module the signed-in user may take; staff-only modules are invisible to students."""
-    from .content import get_catalog
-
     module = get_catalog().module(slug)
     if module is None or (not module.for_students and not current_user.is_staff):
         abort(404)
     return module
 
 
-def get_own_attempt_or_404(attempt_id: int, slug: str):
+def get_own_attempt_or_404(attempt_id: int, slug: str) -> QuizAttempt:
     """One of the signed-in user's own quiz attempts; anyone else's answers 404."""
-    from .extensions import db
-    from .models import QuizAttempt
-
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id or attempt.module_slug != slug:
         abort(404)
     return attempt
 
 
-def get_classroom_or_404(class_id: int, admin_may_view: bool = False):
-    """A class the signed-in user teaches; any other id answers 404.
+def get_classroom_or_404(class_id: int, admin_may_view: bool = False) -> Classroom:
+    """A class the signed-in user teaches, with `can_edit` set; any other id answers 404.
 
-    With `admin_may_view`, the school's admin may also open it (read-only pages only).
+    With `admin_may_view`, the school's admin may also open it, read-only (`can_edit` False).
     """
-    from .extensions import db
-    from .models import Classroom, ClassTeacher, Role
-
     classroom = db.session.execute(
         db.select(Classroom).where(Classroom.id == class_id,
                                    Classroom.school_id == current_user.school_id)
     ).scalar_one_or_none()
     if classroom is None:
         abort(404)
-    teaches = db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(
-        classroom_id=class_id, teacher_id=current_user.id)).first() is not None
-    if not teaches and not (admin_may_view and current_user.role == Role.ADMIN):
+    classroom.can_edit = teaches(current_user.id, class_id)
+    if not classroom.can_edit and not (admin_may_view and current_user.role == Role.ADMIN):
         abort(404)
     return classroom
 
 
-def can_edit_classroom(classroom) -> bool:
-    """True when the signed-in user teaches the class (an admin's drill-down is read-only)."""
-    from .extensions import db
-    from .models import ClassTeacher
-
-    return db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(
-        classroom_id=classroom.id, teacher_id=current_user.id)).first() is not None
-
-
-def get_student_in_classroom_or_404(classroom, student_id: int):
+def get_student_in_classroom_or_404(classroom: Classroom, student_id: int) -> User:
     """A student enrolled in `classroom`; anyone else answers 404."""
-    from .extensions import db
-    from .models import Enrollment, Role, User
-
     student = db.session.execute(
         db.select(User).join(Enrollment, Enrollment.student_id == User.id)
         .where(User.id == student_id, Enrollment.classroom_id == classroom.id,
@@ -110,11 +102,8 @@ def get_student_in_classroom_or_404(classroom, student_id: int):
     return student
 
 
-def get_enrolled_classroom_or_404(class_id: int):
+def get_enrolled_classroom_or_404(class_id: int) -> Classroom:
     """A class the signed-in student is in (not archived); any other id answers 404."""
-    from .extensions import db
-    from .models import Classroom, Enrollment
-
     classroom = db.session.execute(
         db.select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
         .where(Classroom.id == class_id, Enrollment.student_id == current_user.id,
@@ -125,11 +114,8 @@ def get_enrolled_classroom_or_404(class_id: int):
     return classroom
 
 
-def get_question_or_404(classroom, question_id: str):
+def get_question_or_404(classroom: Classroom, question_id: str) -> ClassQuestion:
     """A question put to `classroom` (already checked as the user's); any other id answers 404."""
-    from .extensions import db
-    from .models import ClassQuestion
-
     question = db.session.get(ClassQuestion, question_id) if len(question_id) <= 32 else None
     if question is None or question.classroom_id != classroom.id:
         abort(404)

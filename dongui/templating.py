@@ -10,8 +10,8 @@ from .content import get_catalog
 from .formats import format_date, format_datetime, format_number, format_percent
 from .i18n import current_locale, language_names
 from .models import Role, School
-from .permissions import can_edit_classroom
 from .school.contacts import only_school, school_contacts
+from .school.status import STATUS_LABELS, STATUS_SYMBOLS
 
 ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
 
@@ -91,5 +91,6 @@ def init_templating(app) -> None:
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["format_percent"] = format_percent
     app.jinja_env.globals["role_label"] = ROLE_LABELS.get
-    app.jinja_env.globals["can_edit_classroom"] = can_edit_classroom
+    app.jinja_env.globals["status_labels"] = STATUS_LABELS
+    app.jinja_env.globals["status_symbols"] = STATUS_SYMBOLS
     app.jinja_env.policies["ext.i18n.trimmed"] = True

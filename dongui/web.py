@@ -1,13 +1,7 @@
-"""Response headers and error pages, the same for every blueprint."""
+"""What every response shares: security headers, the session cookie, and small request helpers."""
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
-
-from .extensions import db
-from .school.questions import is_question_post
 
 
 def page_arg() -> int:
@@ -20,29 +14,6 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-
-ERROR_TEXT = {
-    400: (_l("Something in that request was not right"),
-          _l("The page could not use what was sent. Go back, reload the page and try again.")),
-    403: (_l("This page is not for your account"),
-          _l("You are signed in, but this page belongs to another role.")),
-    404: (_l("Page not found"),
-          _l("There is no page at this address, or it is not one you can open.")),
-    405: (_l("That did not work"),
-          _l("This page cannot be used that way. Go back and use the buttons on the page.")),
-    413: (_l("That file is too big"),
-          _l("Choose a smaller file and try again.")),
-    429: (_l("Too many tries"),
-          _l("Please wait a few minutes, then try again. If you forgot your password, "
-             "ask your teacher to reset it.")),
-    500: (_l("Something went wrong on our side"),
-          _l("Nothing you did caused this. Please try again in a moment.")),
-}
-QUESTION_LIMIT_TEXT = (_l("That's all the questions for today"),
-                       _l("To keep the question box useful for everyone, each student can send a few "
-                          "questions a day. You can ask again tomorrow. If you need help now, the "
-                          "help page lists who to call or message."))
-
 
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure in production, and whenever the request came over https."""
@@ -66,39 +37,6 @@ def set_security_headers(response):
     return response
 
 
-def render_error(code: int, status: int | None = None):
-    title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    if code == 429 and request.endpoint == "learn.class_questions":
-        title, message = QUESTION_LIMIT_TEXT
-    return render_template("errors/error.html", code=code, title=title, message=message), (
-        status or code
-    )
-
-
-def handle_http_error(error: HTTPException):
-    if error.code is None or error.code < 400:
-        return error
-    return render_error(error.code if error.code in ERROR_TEXT else 400, error.code)
-
-
-def handle_csrf_error(error: CSRFError):
-    return render_error(400)
-
-
-def handle_server_error(error):
-    db.session.rollback()
-    original = getattr(error, "original_exception", None) or error
-    # A failed question POST is logged without its address: the line must not mark an asker.
-    where = "the question box" if is_question_post(request.method, request.path) else (
-        f"{request.method} {request.path}")
-    current_app.logger.error("unhandled error on %s", where, exc_info=original)
-    return render_error(500)
-
-
-def register_error_handlers(app) -> None:
+def init_web(app) -> None:
     app.session_interface = SessionInterface()
-    app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(InternalServerError, handle_server_error)
-    app.register_error_handler(Exception, handle_server_error)
     app.after_request(set_security_headers)

@@ -8,7 +8,7 @@ import pytest
 from dongui import create_app
 from dongui.config import ROOT
 from dongui.content import load_catalog
-from dongui.errors import ContentInvalid
+from dongui.content.errors import ContentInvalid
 from tests.conftest import base_config
 from tests.content_helpers import assert_problem, edit, en, ko, line_of, load, meta, quiz
 

@@ -7,9 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from dongui import create_app
-from dongui.config import ROOT, database_in_temporary_folder, ensure_instance_secret_key
+from dongui.config import ROOT, ConfigurationError, database_in_temporary_folder, ensure_instance_secret_key
 from dongui.demo import seed_demo
-from dongui.errors import ConfigurationError
 from dongui.extensions import db
 from tests.conftest import TEST_SECRET_KEY, base_config
 

@@ -8,8 +8,8 @@ import pytest
 from dongui import create_app
 from dongui.config import ROOT
 from dongui.content.checks import Problems
+from dongui.content.errors import ContentInvalid
 from dongui.content.help import load_channels, load_help
-from dongui.errors import ContentInvalid
 from dongui.extensions import db
 from dongui.models import School
 from tests.conftest import base_config, login

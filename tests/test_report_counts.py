@@ -8,7 +8,8 @@ from dongui.admin.presenters import assignment_counts
 from dongui.content import get_catalog
 from dongui.extensions import db
 from dongui.models import Assignment, Classroom, Enrollment, Excusal, ModuleProgress, Role, User
-from dongui.teach.dashboard import CellState, build_dashboard
+from dongui.school.status import Status
+from dongui.teach.dashboard import build_dashboard
 
 DONE = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -87,4 +88,4 @@ def test_dashboard_columns_agree_with_counting_by_hand(app, make_user, make_scho
             board = build_dashboard(db.session.get(Classroom, class_id), get_catalog(), "ko")
             for i, column in enumerate(board.columns):
                 assert (column.counted, column.completed) == expected[(class_id, column.slug)]
-                assert column.completed == sum(r.cells[i].state == CellState.COMPLETED for r in board.rows)
+                assert column.completed == sum(r.cells[i].state == Status.COMPLETED for r in board.rows)

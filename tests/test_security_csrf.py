@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from dongui.extensions import db
 from dongui.models import School
-from dongui.web import handle_csrf_error
+from dongui.errors import handle_csrf_error
 from tests.conftest import PASSWORD
 from tests.security_walk import (
     access,

@@ -4,10 +4,10 @@ from functools import partial
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..permissions import admin_required
+from ..school.audit import ACTION_LABELS, TARGET_LABELS
 from ..school.calendar import start_of_day
 from ..web import page_arg
 from . import bp
@@ -17,29 +17,6 @@ from .queries import (
     audit_filter_choices,
     list_audit_events,
 )
-
-# The log stores action codes; people read these. An unknown code is shown as it is.
-ACTION_LABELS = {
-    "teacher.create": _l("Teacher account created"),
-    "password.reset": _l("Password reset"),
-    "staff.activate": _l("Staff account reactivated"),
-    "staff.deactivate": _l("Staff account deactivated"),
-    "classes.reassign": _l("Classes handed over"),
-    "school.export": _l("School report exported"),
-    "class.export": _l("Class progress exported"),
-    "roster.import": _l("Roster imported"),
-    "student.remove": _l("Student removed from a class"),
-    "student.move": _l("Student moved to another class"),
-    "student.excuse": _l("Student excused from a module"),
-    "student.unexcuse": _l("Excusal cancelled"),
-    "student.export": _l("Student data exported"),
-    "student.delete": _l("Student deleted"),
-    "question.delete": _l("Anonymous question deleted"),
-}
-
-
-TARGET_LABELS = {"user": _l("Account"), "classroom": _l("Class"), "school": _l("School")}
-
 
 AUDIT_FILTERS = ("action", "actor", "target_type", "date_from", "date_to")
 

@@ -90,7 +90,7 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
         module = catalog.module(slug)
         if module is None:
             continue
-        line = modules.setdefault(slug, ModuleLine(slug, module.text(locale)[0].title))
+        line = modules.setdefault(slug, ModuleLine(slug, module.text(locale).title))
         line.classes += 1
         overdue = (assigned - completed) if is_past_due(due_on, today) else 0
         for tally in (lines[class_id].tally, line.tally):

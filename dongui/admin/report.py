@@ -9,7 +9,7 @@ from ..exports import to_csv
 from ..extensions import db
 from ..i18n import current_locale
 from ..permissions import admin_required
-from ..school.audit import record_audit
+from ..school.audit import Action, record_audit
 from . import bp
 from .presenters import build_school_report
 from .queries import summarize_school
@@ -35,7 +35,7 @@ def export():
              c.tally.overdue] for c in report.classes]
     rows += [[_("Module"), m.title, m.tally.completed, m.tally.assigned, round(m.tally.share * 100),
               m.tally.overdue] for m in report.modules]
-    record_audit(school.id, current_user.id, "school.export", "school", school.id)
+    record_audit(school.id, current_user.id, Action.SCHOOL_EXPORT, "school", school.id)
     db.session.commit()
     return Response(to_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="school-report.csv"'})

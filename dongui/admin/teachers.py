@@ -6,18 +6,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import db
-from ..permissions import admin_required
+from ..permissions import admin_required, get_staff_or_404
 from ..school import staff as staff_ops
 from . import bp
 from .forms import TeacherForm
 from .queries import list_staff
-
-
-def get_staff_or_404(user_id: int):
-    user = staff_ops.find_staff_or_none(current_user.school_id, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def render_staff_card(user, password):

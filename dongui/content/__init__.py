@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..errors import ContentInvalid
 from .checks import LOCALES, Problems
+from .errors import ContentInvalid
 from .help import HelpContent, load_help
 from .lessons import (
     lesson_files,

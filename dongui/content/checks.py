@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ..errors import ContentError
+from .errors import ContentError
 from .yamlsrc import LineDict, load_yaml
 
 LOCALES = ("ko", "en")

@@ -1,6 +1,6 @@
 """Markdown files that open with a YAML front matter block between `---` lines."""
 
-from ..errors import ContentError
+from .errors import ContentError
 from .yamlsrc import LineDict, load_yaml
 
 FENCE = "---"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ..errors import ContentError
 from .checks import LOCALES, Problems
+from .errors import ContentError
 from .frontmatter import split_front_matter
 from .markdown import find_help_references, render_markdown
 from .yamlsrc import LineDict, LineList

@@ -4,8 +4,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ..errors import ContentError
 from .checks import LOCALES, Problems
+from .errors import ContentError
 from .frontmatter import split_front_matter
 from .help import check_references
 from .markdown import find_includes, render_markdown

@@ -1,6 +1,6 @@
 """The curriculum as frozen values: modules, their lesson text per language, and quizzes."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from markupsafe import Markup
@@ -30,6 +30,7 @@ class LessonText:
     key_points: tuple[str, ...]
     steps: tuple[Step, ...]
     teacher_notes: Markup | None
+    fallback: bool = False  # served in place of a language the module does not have
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ class Module:
         required = [n for n in range(1, self.step_count + 1) if n not in self.optional_steps]
         return max(required, default=self.step_count)
 
-    def text(self, locale: str) -> tuple[LessonText, bool]:
-        """The lesson text in `locale`, or in the other language; True when it fell back."""
+    def text(self, locale: str) -> LessonText:
+        """The lesson text in `locale`, or in the other language marked `fallback`."""
         if locale in self.texts:
-            return self.texts[locale], False
-        return next(iter(self.texts.values())), True
+            return self.texts[locale]
+        return replace(next(iter(self.texts.values())), fallback=True)

@@ -2,7 +2,7 @@
 
 import yaml
 
-from ..errors import ContentError
+from .errors import ContentError
 
 
 class LineDict(dict):

@@ -45,7 +45,7 @@ def index():
 
     def entry(module):
         due, class_names = assigned.get(module.slug, (None, []))
-        return {"module": module, "text": module.text(current_locale())[0],
+        return {"module": module, "text": module.text(current_locale()),
                 "status": module_status(progress.get(module.slug), module), "due": due,
                 "classes": class_names, "overdue": is_overdue(due, timezone)}
 
@@ -62,10 +62,10 @@ def index():
 def module(slug):
     """A module's front page: summary, content note, where to continue, past attempts."""
     module = get_module_or_404(slug)
-    text, fallback = module.text(current_locale())
+    text = module.text(current_locale())
     progress = get_progress(current_user.id, slug)
     return render_template(
-        "learn/module.html", module=module, text=text, fallback=fallback,
+        "learn/module.html", module=module, text=text,
         status=module_status(progress, module), attempts=list_attempts(current_user.id, slug),
         show_note=bool(text.content_note) and request.args.get("note") != "read",
     )
@@ -77,8 +77,8 @@ def step(slug, step):
     """One lesson step (read-only: moving on is a POST)."""
     module = get_module_or_404(slug)
     check_step_exists(module, step)
-    text, fallback = module.text(current_locale())
-    return render_template("learn/step.html", module=module, text=text, fallback=fallback,
+    text = module.text(current_locale())
+    return render_template("learn/step.html", module=module, text=text,
                            step=text.steps[step - 1], can_finish=step >= module.last_required_step)
 
 
@@ -113,6 +113,6 @@ def start(slug):
 def lesson_end(slug):
     """The end of the lesson: key points, help, and the way to the quiz."""
     module = get_module_or_404(slug)
-    text, fallback = module.text(current_locale())
-    return render_template("learn/lesson_end.html", module=module, text=text, fallback=fallback,
+    text = module.text(current_locale())
+    return render_template("learn/lesson_end.html", module=module, text=text,
                            progress=get_progress(current_user.id, slug))

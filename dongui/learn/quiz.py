@@ -47,10 +47,10 @@ def quiz(slug):
 
 
 def render_quiz(module, token, nonce=None, answers=None, unanswered=()):
-    text, fallback = module.text(current_locale())
+    text = module.text(current_locale())
     nonce = nonce or read_token(token, current_user.id, module.slug)
     return render_template(
-        "learn/quiz.html", module=module, text=text, fallback=fallback, token=token,
+        "learn/quiz.html", module=module, text=text, token=token,
         questions=quiz_questions(module, nonce, text.locale, answers or {}, unanswered),
     )
 
@@ -61,6 +61,6 @@ def attempt(slug, attempt_id):
     """One attempt's result: each question, the answer given, and why it is right or wrong."""
     module = get_module_or_404(slug)
     attempt = get_own_attempt_or_404(attempt_id, slug)
-    text, fallback = module.text(current_locale())
-    return render_template("learn/attempt.html", module=module, text=text, fallback=fallback,
+    text = module.text(current_locale())
+    return render_template("learn/attempt.html", module=module, text=text,
                            attempt=attempt, view=attempt_view(module, attempt, text.locale))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Assignment, Classroom, Enrollment, Excusal, User
-from .audit import record_audit
+from .audit import Action, record_audit
 
 # Modules about harm, the law and what to do: a class with a live incident needs the
 # counsellor first (DESIGN.md, "Safety features").
@@ -55,7 +55,7 @@ def excuse_student(classroom: Classroom, student: User, slug: str, actor: User) 
     if exists is None:
         db.session.add(Excusal(classroom_id=classroom.id, student_id=student.id, module_slug=slug,
                                excused_by=actor.id))
-        record_audit(classroom.school_id, actor.id, "student.excuse", "user", student.id,
+        record_audit(classroom.school_id, actor.id, Action.STUDENT_EXCUSE, "user", student.id,
                      classroom=classroom.id, module=slug)
 
 
@@ -64,7 +64,7 @@ def unexcuse_student(classroom: Classroom, student: User, slug: str, actor: User
         Excusal.classroom_id == classroom.id, Excusal.student_id == student.id,
         Excusal.module_slug == slug)).rowcount
     if deleted:
-        record_audit(classroom.school_id, actor.id, "student.unexcuse", "user", student.id,
+        record_audit(classroom.school_id, actor.id, Action.STUDENT_UNEXCUSE, "user", student.id,
                      classroom=classroom.id, module=slug)
 
 

@@ -8,7 +8,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Classroom, ClassTeacher, Enrollment, Role, School, User, normalize_username
 from .accounts import reset_password
-from .audit import record_audit
+from .audit import Action, record_audit
 
 # Upper-case letters and digits without look-alikes (no I, L, O, 0, 1).
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -73,7 +73,7 @@ def remove_student(classroom: Classroom, student: User, actor: User) -> None:
     """Take a student out of the class; their account and progress stay."""
     db.session.execute(sa.delete(Enrollment).where(
         Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id))
-    record_audit(classroom.school_id, actor.id, "student.remove", "user", student.id,
+    record_audit(classroom.school_id, actor.id, Action.STUDENT_REMOVE, "user", student.id,
                  classroom=classroom.id)
 
 
@@ -89,7 +89,7 @@ def move_student(source: Classroom, target: Classroom, student: User, actor: Use
     if already is None:
         db.session.add(Enrollment(classroom_id=target.id, student_id=student.id,
                                   number=None if number_taken else enrollment.number))
-    record_audit(source.school_id, actor.id, "student.move", "user", student.id,
+    record_audit(source.school_id, actor.id, Action.STUDENT_MOVE, "user", student.id,
                  source=source.id, target=target.id)
 
 
@@ -97,6 +97,6 @@ def reset_student_passwords(classroom: Classroom, students: list[User], actor: U
     """New one-time passwords (shown once on cards); each student's sessions end."""
     cards = [(student, reset_password(student)) for student in students]
     for student, _password in cards:
-        record_audit(classroom.school_id, actor.id, "password.reset", "user", student.id,
+        record_audit(classroom.school_id, actor.id, Action.PASSWORD_RESET, "user", student.id,
                      classroom=classroom.id)
     return cards

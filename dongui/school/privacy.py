@@ -22,7 +22,7 @@ from ..models import (
     School,
     User,
 )
-from .audit import USER_ID_KEYS, record_audit
+from .audit import USER_ID_KEYS, Action, record_audit
 from .calendar import start_of_day
 
 # Keeps each `IN (...)` list well under every database's parameter limit.
@@ -149,7 +149,7 @@ def export_audit_events(student: User) -> list[dict]:
 
 def record_export(student: User, actor: User | None) -> None:
     """Log that the student's data left Dongui (actor None: the command line)."""
-    record_audit(student.school_id, actor.id if actor else None, "student.export", "user",
+    record_audit(student.school_id, actor.id if actor else None, Action.STUDENT_EXPORT, "user",
                  student.id)
 
 
@@ -180,7 +180,7 @@ def delete_students(students: Iterable[User], actor: User | None) -> None:
                            execution_options={"synchronize_session": "fetch"})
     db.session.flush()
     for student_id, school_id in sorted(schools.items()):
-        record_audit(school_id, actor.id if actor else None, "student.delete", "user", student_id)
+        record_audit(school_id, actor.id if actor else None, Action.STUDENT_DELETE, "user", student_id)
     db.session.flush()
 
 

@@ -6,7 +6,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import ClassTeacher, Role, School, User
 from .accounts import create_user, reset_password
-from .audit import record_audit
+from .audit import Action, record_audit
 
 MAX_CONTACTS = 10
 
@@ -17,13 +17,13 @@ def create_teacher(school: School, username: str, display_name: str, actor: User
     :raises ValueError: when the username is invalid or taken.
     """
     user, password = create_user(school, username, display_name, Role.TEACHER)
-    record_audit(school.id, actor.id, "teacher.create", "user", user.id)
+    record_audit(school.id, actor.id, Action.TEACHER_CREATE, "user", user.id)
     return user, password
 
 
 def reset_staff_password(user: User, actor: User) -> str:
     password = reset_password(user)
-    record_audit(user.school_id, actor.id, "password.reset", "user", user.id)
+    record_audit(user.school_id, actor.id, Action.PASSWORD_RESET, "user", user.id)
     return password
 
 
@@ -31,7 +31,7 @@ def set_active(user: User, active: bool, actor: User) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     user.deactivated_at = None if active else utcnow()
     user.session_version += 1
-    record_audit(user.school_id, actor.id, "staff.activate" if active else "staff.deactivate",
+    record_audit(user.school_id, actor.id, Action.STAFF_ACTIVATE if active else Action.STAFF_DEACTIVATE,
                  "user", user.id)
 
 
@@ -44,7 +44,7 @@ def reassign_classes(departing: User, successor: User, actor: User) -> int:
     db.session.execute(sa.delete(ClassTeacher).where(ClassTeacher.teacher_id == departing.id))
     db.session.add_all(ClassTeacher(classroom_id=cid, teacher_id=successor.id)
                        for cid in class_ids if cid not in already)
-    record_audit(departing.school_id, actor.id, "classes.reassign", "user", departing.id,
+    record_audit(departing.school_id, actor.id, Action.CLASSES_REASSIGN, "user", departing.id,
                  to=successor.id, classes=len(class_ids))
     return len(class_ids)
 
@@ -78,10 +78,3 @@ def format_help_contacts(contacts: list[dict]) -> str:
             parts.pop()
         lines.append(" | ".join(parts))
     return "\n".join(lines)
-
-
-def find_staff_or_none(school_id: int, user_id: int) -> User | None:
-    user = db.session.get(User, user_id)
-    if user is None or user.school_id != school_id or user.role == Role.STUDENT:
-        return None
-    return user

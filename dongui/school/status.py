@@ -1,8 +1,11 @@
-"""What staff and students see of a module's progress: one of a few plain states."""
+"""What staff and students see of a module's progress: one of a few plain states, with one
+table of their words and symbols for every page, the grid and the CSV."""
 
 import enum
 from dataclasses import dataclass
 from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
 
 from ..content.schema import Module
 from ..models import ModuleProgress
@@ -12,16 +15,32 @@ from ..models import ModuleProgress
 Facts = tuple[int, bool, bool, float | None]
 
 
-class StatusKind(enum.StrEnum):
+class Status(enum.StrEnum):
+    """A module's state for one person. Overdue and excused exist only on a class's pages."""
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     LESSON_READ = "lesson_read"
     COMPLETED = "completed"
+    OVERDUE = "overdue"
+    EXCUSED = "excused"
+
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: _l("Not started"), Status.IN_PROGRESS: _l("In progress"),
+    Status.LESSON_READ: _l("Lesson read"), Status.COMPLETED: _l("Completed"),
+    Status.OVERDUE: _l("Overdue"), Status.EXCUSED: _l("Excused"),
+}
+# Beside the words, never instead of them (the symbols are hidden from screen readers).
+STATUS_SYMBOLS = {
+    Status.NOT_STARTED: "○", Status.IN_PROGRESS: "▸", Status.LESSON_READ: "◑",
+    Status.COMPLETED: "✓", Status.OVERDUE: "⚠", Status.EXCUSED: "–",
+}
 
 
 @dataclass(frozen=True)
 class ModuleStatus:
-    kind: StatusKind
+    kind: Status
     step: int = 0
     steps: int = 0
     best_score: float | None = None
@@ -50,7 +69,7 @@ def facts_of(progress: ModuleProgress | None) -> Facts | None:
 
 def status_from(steps: int, facts: Facts | None) -> ModuleStatus:
     if facts is None:
-        return ModuleStatus(StatusKind.NOT_STARTED, steps=steps)
+        return ModuleStatus(Status.NOT_STARTED, steps=steps)
     return status_of(steps, *facts)
 
 
@@ -61,9 +80,9 @@ def status_of(steps: int, last_step: int, lesson_read: bool, quiz_passed: bool,
     so it is computed once per distinct combination."""
     step = clamp(last_step, steps)
     if lesson_read and quiz_passed:
-        kind = StatusKind.COMPLETED
+        kind = Status.COMPLETED
     elif lesson_read:
-        kind = StatusKind.LESSON_READ
+        kind = Status.LESSON_READ
     else:
-        kind = StatusKind.IN_PROGRESS
+        kind = Status.IN_PROGRESS
     return ModuleStatus(kind, step, steps, best_score)

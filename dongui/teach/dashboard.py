@@ -4,12 +4,12 @@ Staff see only: not started, in progress (step x of y), lesson read, completed (
 overdue and excused. Skips, "not now" and time on a page are never stored, so never shown.
 """
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask import current_app
 from markupsafe import Markup
 
 from ..content import Catalog
@@ -17,25 +17,16 @@ from ..extensions import db
 from ..models import Assignment, Classroom, Enrollment, ModuleProgress, User
 from ..school.assignments import excused_pairs, list_assignments
 from ..school.calendar import is_overdue
-from ..school.status import Facts, StatusKind, facts_of, status_from
-
-
-class CellState(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    LESSON_READ = "lesson_read"
-    COMPLETED = "completed"
-    OVERDUE = "overdue"
-    EXCUSED = "excused"
+from ..school.status import Facts, Status, facts_of, status_from
 
 
 @dataclass(frozen=True)
 class Cell:
-    state: CellState
+    state: Status
     step: int = 0
     steps: int = 0
     score: float | None = None
-    late_state: CellState | None = None  # for an overdue cell: how far the student got
+    late_state: Status | None = None  # for an overdue cell: how far the student got
 
 
 @dataclass(frozen=True)
@@ -64,8 +55,8 @@ class Row:
 
     def __post_init__(self):
         # Sorting, filtering and the summary all read these: counted once.
-        object.__setattr__(self, "completed", sum(c.state == CellState.COMPLETED for c in self.cells))
-        object.__setattr__(self, "counted", sum(c.state != CellState.EXCUSED for c in self.cells))
+        object.__setattr__(self, "completed", sum(c.state == Status.COMPLETED for c in self.cells))
+        object.__setattr__(self, "counted", sum(c.state != Status.EXCUSED for c in self.cells))
 
 
 @dataclass(frozen=True)
@@ -83,18 +74,15 @@ class Dashboard:
 
     @property
     def overdue(self) -> int:
-        return sum(1 for r in self.rows for c in r.cells if c.state == CellState.OVERDUE)
-
-
-STATE_OF_STATUS = {kind: CellState(kind.value) for kind in StatusKind}  # a lookup by value is slow
+        return sum(1 for r in self.rows for c in r.cells if c.state == Status.OVERDUE)
 
 
 def cell_of_status(status, overdue: bool) -> Cell:
-    if status.kind == StatusKind.COMPLETED:
-        return Cell(CellState.COMPLETED, status.step, status.steps, status.best_score)
-    base = STATE_OF_STATUS[status.kind]
+    if status.kind == Status.COMPLETED:
+        return Cell(Status.COMPLETED, status.step, status.steps, status.best_score)
+    base = status.kind
     if overdue:
-        return Cell(CellState.OVERDUE, status.step, status.steps, status.best_score, late_state=base)
+        return Cell(Status.OVERDUE, status.step, status.steps, status.best_score, late_state=base)
     return Cell(base, status.step, status.steps, status.best_score)
 
 
@@ -103,7 +91,7 @@ def grid_cell(steps: int, facts: Facts | None, excused: bool, overdue: bool) -> 
     """A student's cell for one module, from the progress row's facts (`learn.status`): a grid
     repeats the same few, so each distinct cell is worked out once."""
     if excused:
-        return Cell(CellState.EXCUSED)
+        return Cell(Status.EXCUSED)
     return cell_of_status(status_from(steps, facts), overdue)
 
 
@@ -140,10 +128,10 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
         rows.append(Row(s.id, s.number, s.display_name, s.last_seen_at, cells))
     rows = tuple(rows)
     columns = tuple(
-        Column(a.module_slug, catalog.module(a.module_slug).text(locale)[0].title, a.due_on,
+        Column(a.module_slug, catalog.module(a.module_slug).text(locale).title, a.due_on,
                overdue[a.module_slug],
-               completed=sum(1 for r in rows if r.cells[i].state == CellState.COMPLETED),
-               counted=sum(1 for r in rows if r.cells[i].state != CellState.EXCUSED))
+               completed=sum(1 for r in rows if r.cells[i].state == Status.COMPLETED),
+               counted=sum(1 for r in rows if r.cells[i].state != Status.EXCUSED))
         for i, a in enumerate(assignments)
     )
     return Dashboard(columns=columns, rows=rows)
@@ -166,38 +154,10 @@ def cell_renderer():
 
 @lru_cache(maxsize=16384)
 def _cell_html(locale: str, cell: Cell) -> Markup:
-    """Called in a request whose language is `locale` (the key keeps languages apart)."""
-    return Markup('<td class="cell cell-{}"><span aria-hidden="true">{}</span> {}</td>').format(
-        cell.state.value, CELL_SYMBOLS[cell.state], cell_text(cell))
-
-
-CELL_SYMBOLS = {
-    CellState.COMPLETED: "✓", CellState.EXCUSED: "–", CellState.OVERDUE: "⚠",
-    CellState.LESSON_READ: "◑", CellState.IN_PROGRESS: "▸", CellState.NOT_STARTED: "○",
-}
-
-
-def cell_text(cell: Cell) -> str:
-    """The cell in words, in the request's language."""
-    from flask_babel import gettext as _
-
-    from ..formats import format_percent
-
-    words = {
-        CellState.COMPLETED: _("Completed"), CellState.EXCUSED: _("Excused"),
-        CellState.OVERDUE: _("Overdue"), CellState.LESSON_READ: _("Lesson read"),
-        CellState.NOT_STARTED: _("Not started"),
-    }
-    step = _("step %(step)s of %(steps)s", step=cell.step, steps=cell.steps)
-    if cell.state == CellState.IN_PROGRESS:
-        return step
-    if cell.state == CellState.COMPLETED and cell.score is not None:
-        return f"{words[cell.state]} {format_percent(cell.score)}"
-    if cell.state == CellState.OVERDUE and cell.late_state == CellState.IN_PROGRESS:
-        return f"{words[cell.state]} · {step}"
-    if cell.state == CellState.OVERDUE and cell.late_state == CellState.LESSON_READ:
-        return f"{words[cell.state]} · {words[CellState.LESSON_READ]}"
-    return words[cell.state]
+    """Called in a request whose language is `locale` (the key keeps languages apart); the
+    markup is the `grid_cell` macro of templates/_macros/status.html."""
+    macros = current_app.jinja_env.get_template("_macros/status.html").module
+    return Markup(macros.grid_cell(cell))
 
 
 SORTS = {
@@ -234,7 +194,7 @@ def build_student_view(classroom: Classroom, student: User, catalog: Catalog, lo
     for a in assignments:
         module = catalog.module(a.module_slug)
         overdue = is_overdue(a.due_on, classroom.school.timezone)
-        modules.append(StudentModule(a.module_slug, module.text(locale)[0].title, True, a.due_on,
+        modules.append(StudentModule(a.module_slug, module.text(locale).title, True, a.due_on,
                                      grid_cell(module.step_count, facts_of(progress.get(a.module_slug)),
                                                a.module_slug in excused, overdue), a.module_slug in excused))
     assigned = {a.module_slug for a in assignments}
@@ -242,7 +202,7 @@ def build_student_view(classroom: Classroom, student: User, catalog: Catalog, lo
         module = catalog.module(slug)
         if module is None or slug in assigned or not module.for_students:
             continue
-        modules.append(StudentModule(slug, module.text(locale)[0].title, False, None,
+        modules.append(StudentModule(slug, module.text(locale).title, False, None,
                                      grid_cell(module.step_count, facts_of(row), False, False), False))
     titles = {m.slug: m.title for m in modules}
     attempts = db.session.execute(

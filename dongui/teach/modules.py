@@ -17,7 +17,7 @@ def modules():
     """Every module, to preview before assigning."""
     locale = current_locale()
     return render_template("teach/modules.html",
-                           modules=[(m, m.text(locale)[0]) for m in get_catalog().modules])
+                           modules=[(m, m.text(locale)) for m in get_catalog().modules])
 
 
 @bp.get("/modules/<slug>")
@@ -28,6 +28,6 @@ def module_preview(slug):
     locale = request.args.get("lang", current_locale())
     if locale not in current_app.config["LANGUAGES"]:
         abort(404)
-    text, fallback = module.text(locale)
+    text = module.text(locale)
     return render_template("teach/module_preview.html", module=module, text=text,
-                           fallback=fallback, preview_locale=locale)
+                           preview_locale=locale)

@@ -2,7 +2,6 @@
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..content import get_catalog
@@ -16,7 +15,8 @@ from ..permissions import (
     get_student_in_classroom_or_404,
     teacher_required,
 )
-from ..school.audit import record_audit
+from ..school.audit import Action, record_audit
+from ..school.status import STATUS_LABELS
 from . import bp
 from .analysis import SCORE_BANDS, build_module_report
 from .dashboard import arrange, build_dashboard, build_student_view, cell_renderer
@@ -45,13 +45,7 @@ def class_module(class_id, slug):
     locale = current_locale()
     report = build_module_report(classroom.id, module, locale)
     return render_template("teach/class_module.html", classroom=classroom, module=module,
-                           text=module.text(locale)[0], report=report, bands=SCORE_BANDS)
-
-
-CELL_WORDS = {
-    "not_started": _l("Not started"), "in_progress": _l("In progress"), "lesson_read": _l("Lesson read"),
-    "completed": _l("Completed"), "overdue": _l("Overdue"), "excused": _l("Excused"),
-}
+                           text=module.text(locale), report=report, bands=SCORE_BANDS)
 
 
 @bp.get("/classes/<int:class_id>/export.csv")
@@ -69,11 +63,11 @@ def export_class(class_id):
     for row in arrange(board, "number", False):
         line = [row.number, row.name]
         for cell in row.cells:
-            line += [str(CELL_WORDS[cell.state]), cell.step or None,
+            line += [str(STATUS_LABELS[cell.state]), cell.step or None,
                      round(cell.score * 100) if cell.score is not None else None]
         line.append(format_datetime(row.last_seen_at) if row.last_seen_at else "")
         rows.append(line)
-    record_audit(classroom.school_id, current_user.id, "class.export", "classroom", classroom.id)
+    record_audit(classroom.school_id, current_user.id, Action.CLASS_EXPORT, "classroom", classroom.id)
     db.session.commit()
     filename = f"class-{classroom.id}.csv"
     return Response(to_csv(header, rows), mimetype="text/csv",

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import QuestionStatus
 from ..permissions import get_classroom_or_404, get_question_or_404, teacher_required
 from ..school import questions
-from ..school.audit import record_audit
+from ..school.audit import Action, record_audit
 from . import bp
 from .forms import AnswerForm
 
@@ -77,7 +77,7 @@ def show_question(class_id, question_id):
 def delete_question(class_id, question_id):
     classroom = get_classroom_or_404(class_id)
     questions.delete(get_question_or_404(classroom, question_id))
-    record_audit(classroom.school_id, current_user.id, "question.delete", "classroom", classroom.id)
+    record_audit(classroom.school_id, current_user.id, Action.QUESTION_DELETE, "classroom", classroom.id)
     db.session.commit()
     flash(_("The question is deleted."), "success")
     return back_to_questions(classroom)
