@@ -42,7 +42,9 @@ axe-core:
 secret: $(VENV)/.installed
 	$(BIN)/python -m dongui.secret
 
-check: $(VENV)/.installed translations secret
+check: $(VENV)/.installed-dev translations secret
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(FLASK) content check
 	$(FLASK) translate check
 	@# the migrations must build exactly the models' schema (on a scratch database)

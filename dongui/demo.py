@@ -1,14 +1,29 @@
 """The demo school that `flask demo seed` creates for trying Dongui out."""
 
+import random
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import current_app
 
 from .clock import utcnow
-from .config import ConfigurationError
+from .config import ConfigurationError, is_production
+from .content import get_catalog
 from .extensions import db
-from .models import Enrollment, Role, School, User
+from .models import (
+    Assignment,
+    Classroom,
+    ClassTeacher,
+    Enrollment,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    School,
+    User,
+)
 from .school.accounts import create_user, hash_password
 from .school.classes import create_classroom
+from .school.grading import grade
 
 DEMO_SLUG = "demo"
 # Long enough for staff accounts (dongui/auth/passwords.py); every demo account shares it.
@@ -83,8 +98,6 @@ def refuse_demo_data_in_production(app) -> None:
 
 
 def refuse_seed_in_production() -> None:
-    from .config import is_production
-
     if is_production(current_app.config):
         raise ConfigurationError("The demo school is for trying Dongui out, not for production.")
 
@@ -96,13 +109,6 @@ DEMO_ASSIGNMENTS = (("start-safely", -14), ("consent-basics", -3), ("digital-con
 
 def seed_demo_progress(school: School) -> None:
     """Assign modules to the demo classes and give students varied progress and attempts."""
-    import random
-    from datetime import timedelta
-
-    from .content import get_catalog
-    from .models import Assignment, Classroom, ClassTeacher
-    from .school.grading import grade
-
     catalog = get_catalog()
     rng = random.Random(2024)
     today = utcnow().date()
@@ -127,10 +133,6 @@ def seed_demo_progress(school: School) -> None:
 
 
 def seed_student_module(student_id, module, how_far: float, rng, grade) -> None:
-    from datetime import timedelta
-
-    from .models import ModuleProgress, QuizAttempt
-
     started = utcnow() - timedelta(days=rng.randint(1, 10))
     progress = ModuleProgress(user_id=student_id, module_slug=module.slug, started_at=started,
                               last_step=max(1, round(module.step_count * min(how_far * 1.4, 1))),

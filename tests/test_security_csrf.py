@@ -8,9 +8,9 @@ import pytest
 from flask import request
 from flask_wtf.csrf import CSRFError
 
+from dongui.errors import handle_csrf_error
 from dongui.extensions import db
 from dongui.models import School
-from dongui.errors import handle_csrf_error
 from tests.conftest import PASSWORD
 from tests.security_walk import (
     access,

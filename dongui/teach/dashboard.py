@@ -14,9 +14,11 @@ from markupsafe import Markup
 
 from ..content import Catalog
 from ..extensions import db
-from ..models import Assignment, Classroom, Enrollment, ModuleProgress, User
+from ..i18n import current_locale
+from ..models import Assignment, Classroom, Enrollment, ModuleProgress, QuizAttempt, User
 from ..school.assignments import excused_pairs, list_assignments
 from ..school.calendar import is_overdue
+from ..school.progress import list_progress
 from ..school.status import Facts, Status, facts_of, status_from
 
 
@@ -140,7 +142,6 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
 def cell_renderer():
     """`render(cell)`: the grid cell as a `<td>` with words and a symbol; `render.row(row)` does
     a row. A cell's HTML depends only on the cell and the language, so it is made once."""
-    from ..i18n import current_locale
 
     locale = current_locale()
 
@@ -184,9 +185,6 @@ class StudentModule:
 
 def build_student_view(classroom: Classroom, student: User, catalog: Catalog, locale: str):
     """One student as their teacher sees them: assigned modules first, then any other progress."""
-    from ..models import QuizAttempt
-    from ..school.progress import list_progress
-
     progress = list_progress(student.id)
     assignments = [a for a in list_assignments(classroom.id) if catalog.module(a.module_slug)]
     excused = {slug for sid, slug in excused_pairs(classroom.id) if sid == student.id}
