@@ -25,13 +25,14 @@ def create_app(test_config=None) -> Flask:
 
 
 def init_extensions(app: Flask) -> None:
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .dbcli import MIGRATIONS_DIR
+    from .extensions import babel, csrf, db, init_migrations, limiter, login_manager
     from .i18n import select_locale, select_timezone
     from .logs import install_log_filters
 
     db.init_app(app)
     _tune_sqlite(app, db)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    init_migrations(app, db, directory=MIGRATIONS_DIR)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -91,8 +92,10 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from .cli import register_commands
+    from .dbcli import migration_commands
 
     register_commands(app)
+    app.cli.add_command(migration_commands)
 
 
 def check_no_demo_data_in_production(app: Flask) -> None:

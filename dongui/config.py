@@ -58,6 +58,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SIGNUP_LIMIT": env("SIGNUP_LIMIT", "100 per hour"),
         "QUESTION_LIMIT": env("QUESTION_LIMIT", "5 per day"),
         "CONTENT_STRICT": not running_content_check(),
+        # The validated curriculum, kept between starts (dongui/content/cache.py).
+        "CONTENT_CACHE_DIR": env("CONTENT_CACHE_DIR", str(instance_path / "content-cache")),
     }
 
 

@@ -53,6 +53,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "LESSONS_DIR": str(FIXTURE_CONTENT / "lessons"),
         "QUIZZES_DIR": str(FIXTURE_CONTENT / "quizzes"),
         "CONTENT_STRICT": True,
+        "CONTENT_CACHE_DIR": None,  # every test app loads its content afresh
     }
     config.update(overrides)
     return config

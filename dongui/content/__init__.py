@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from . import cache
 from .checks import LOCALES, Problems
 from .errors import ContentInvalid
 from .help import HelpContent, load_help
@@ -146,14 +147,31 @@ def hash_files(paths) -> str:
 
 
 def init_content(app) -> None:
-    """Load the content once; refuse to start on errors unless running `flask content check`."""
-    report = load_catalog(app.config)
+    """Load the content once; refuse to start on errors unless running `flask content check`.
+
+    A good load is kept in CONTENT_CACHE_DIR and reused while nothing it depends on changes.
+    """
+    report = load_or_reuse(app.config)
     app.extensions["dongui.content_report"] = report
     app.extensions["dongui.catalog"] = report.catalog
     if report.errors and app.config.get("CONTENT_STRICT", True):
         raise ContentInvalid(report.errors)
     for warning in report.warnings:
         app.logger.warning("content: %s", warning)
+
+
+def load_or_reuse(config) -> LoadReport:
+    cache_dir = config.get("CONTENT_CACHE_DIR")
+    if not cache_dir or not config.get("CONTENT_STRICT", True):
+        return load_catalog(config)
+    today = date.today()
+    key = cache.content_key(config, today)
+    report = cache.read_cached(cache_dir, key)
+    if report is None:
+        report = load_catalog(config, today)
+        if not report.errors:
+            cache.store(cache_dir, key, report)
+    return report
 
 
 def get_catalog() -> Catalog:

@@ -10,6 +10,9 @@ class ContentError(ValueError):
         self.message = message
         super().__init__(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
 
+    def __reduce__(self):  # a kept load's warnings are unpickled with their fields
+        return type(self), (self.path, self.line, self.message)
+
 
 class ContentInvalid(RuntimeError):
     """Content failed validation; holds every ContentError found."""
