@@ -41,8 +41,8 @@ DEMO_CLASSES = (
     ("demo-teacher2", "박준호", "2학년 4반"),
 )
 DEMO_CONTACTS = [
-    {"name": "상담 선생님 (Wee 클래스) · School counsellor (Wee class)",
-     "phone": "", "note": "본관 2층 Wee 클래스, 점심시간과 방과 후 · Main building, 2nd floor"},
+    {"name": "상담 선생님 (Wee 클래스)", "phone": "", "note": "본관 2층 Wee 클래스, 점심시간과 방과 후",
+     "name_en": "School counsellor (Wee class)", "note_en": "Main building, 2nd floor, at lunch and after school"},
 ]
 
 

@@ -11,7 +11,7 @@ from .formats import format_date, format_datetime, format_number, format_percent
 from .i18n import current_locale, language_names
 from .models import Role, School
 from .school.contacts import only_school, school_contacts
-from .school.status import STATUS_LABELS, STATUS_SYMBOLS
+from .school.status import STATUS_HELP, STATUS_LABELS, STATUS_SYMBOLS
 
 ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
 
@@ -38,7 +38,7 @@ def school_for_help() -> School | None:
 
 def layout_school_contacts() -> list[dict]:
     """Called by the layout (not on error pages, which must not touch the database)."""
-    return school_contacts(school_for_help())
+    return school_contacts(school_for_help(), current_locale())
 
 
 def current_path() -> str:
@@ -93,4 +93,5 @@ def init_templating(app) -> None:
     app.jinja_env.globals["role_label"] = ROLE_LABELS.get
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.jinja_env.globals["status_symbols"] = STATUS_SYMBOLS
+    app.jinja_env.globals["status_help"] = STATUS_HELP
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -76,16 +76,23 @@ def test_settings_update_the_school_and_the_help_contacts(app, client, admin):
     response = client.post("/admin/settings", data={
         "name": "한빛중학교", "timezone": "Asia/Seoul", "default_locale": "en",
         "allow_self_signup": "y",
-        "help_contacts": "상담 선생님 (Wee 클래스) | 02-123-4567 | 본관 2층\n보건실\n"})
+        "help_contacts": "상담 선생님 (Wee 클래스) | 02-123-4567 | 본관 2층 | School counsellor | Main building\n보건실\n"})
     assert response.status_code == 302
     with app.app_context():
         school = db.session.get(School, admin)
         assert school.allow_self_signup and school.default_locale == "en"
         assert school.help_contacts == [
-            {"name": "상담 선생님 (Wee 클래스)", "phone": "02-123-4567", "note": "본관 2층"},
-            {"name": "보건실", "phone": "", "note": ""}]
-    help_page = app.test_client().get("/help").get_data(as_text=True)
+            {"name": "상담 선생님 (Wee 클래스)", "phone": "02-123-4567", "note": "본관 2층",
+             "name_en": "School counsellor", "note_en": "Main building"},
+            {"name": "보건실", "phone": "", "note": "", "name_en": "", "note_en": ""}]
+    visitor = app.test_client()
+    help_page = visitor.get("/help").get_data(as_text=True)
     assert help_page.index("상담 선생님 (Wee 클래스)") < help_page.index("경찰 긴급신고")
+    assert "School counsellor" not in help_page  # each language shows its own words
+    visitor.set_cookie("lang", "en")
+    english = visitor.get("/help").get_data(as_text=True)
+    assert "School counsellor" in english and "Main building" in english and "상담 선생님" not in english
+    assert "보건실" in english  # no English name given: the Korean one stands
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -51,11 +51,11 @@ def grid_rows(page):
 def test_each_cell_state_in_text(client, classroom):
     page = client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True)
     rows = grid_rows(page)
-    assert "이수 90%" in rows["가나"]
+    assert "이수 · 최고 점수 90%" in rows["가나"]
     assert "기한 지남 · 4단계 중 2단계" in rows["다라"]      # in progress, past the due date
     assert "기한 지남 · 수업 완료" in rows["마바"]           # lesson read, quiz not passed
     assert "면제" in rows["사아"]
-    assert "기한 지남" in rows["자차"] and "이수 100%" in rows["자차"]
+    assert "기한 지남" in rows["자차"] and "이수 · 최고 점수 100%" in rows["자차"]
     assert "기한 지남" in rows["카타"]                       # not started, overdue
     # the second module is due today in Seoul (12:00 there): not overdue yet
     assert rows["가나"].count("기한 지남") == 0 and "시작 전" in rows["가나"]
@@ -74,7 +74,7 @@ def test_overdue_follows_the_school_date(app, client, classroom, clock):
     clock.now = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # 00:00 on the 26th in Seoul
     login(client, "teacher")  # twelve hours later the old session has ended
     rows = grid_rows(client.get(f"/teach/classes/{classroom['id']}").get_data(as_text=True))
-    assert "기한 지남" in rows["가나"].split("이수 90%")[1]
+    assert "기한 지남" in rows["가나"].split("이수 · 최고 점수 90%")[1]
 
 
 def test_sort_and_filter(client, classroom):
@@ -205,7 +205,7 @@ def test_student_page_shows_modules_attempts_and_actions(app, client, classroom)
                                    submitted_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC)))
         db.session.commit()
     page = client.get(f"/teach/classes/{classroom['id']}/students/{s1}").get_data(as_text=True)
-    assert "표본 수업" in page and "이수 90%" in page and "3문제 중 3문제 맞힘" in page
+    assert "표본 수업" in page and "이수 · 최고 점수 90%" in page and "3문제 중 3문제 맞힘" in page
     assert f"/teach/classes/{classroom['id']}/students/{s1}/reset" in page
     outsider = classroom["students"][0] + 1000
     assert client.get(f"/teach/classes/{classroom['id']}/students/{outsider}").status_code == 404

@@ -142,7 +142,7 @@ def test_completed_needs_lesson_and_quiz(app, client, student):
     assert "이수" not in client.get("/learn").get_data(as_text=True).split("표본 수업")[1][:400]
     client.post("/learn/sample/3", data={"action": "finish"})
     listing = client.get("/learn").get_data(as_text=True)
-    assert "이수 · 100%" in listing
+    assert "이수 · 최고 점수 100%" in listing
 
 
 def test_multiple_scores_only_the_exact_set(app, client, student):

@@ -112,7 +112,7 @@ def test_module_edited_mid_term_keeps_completions_and_clamps_the_step(
         client = edited.test_client()
         login(client, "pupil")
         listing = client.get("/learn").get_data(as_text=True)
-        assert "이수 · 100%" in listing  # completion and best score stand
+        assert "이수 · 최고 점수 100%" in listing  # completion and best score stand
         with edited.app_context():
             row = db.session.execute(sa.select(ModuleProgress).filter_by(user_id=user_id)).scalar_one()
             assert row.lesson_done_at is not None and row.quiz_passed_at is not None

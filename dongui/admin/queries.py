@@ -217,7 +217,7 @@ def audit_filter_choices(school_id: int) -> AuditChoices:
 
 
 def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of_day) -> Pagination:
-    """The school's activity log, newest first, narrowed by `filters`; 4 queries a page.
+    """The school's activity log, newest first, narrowed by `filters`; 5 queries a page.
 
     :param start_of_day: turns a school-local date into the aware UTC time its day begins.
     """
@@ -228,10 +228,11 @@ def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of
     actors = user_names({e.actor_id for e in events if e.actor_id})
     rows = [(e.id, e.at, e.action, actors.get(e.actor_id), e.target_type, e.target_id) for e in events]
     targets = user_targets(school_id, {row[5] for row in rows if row[4] == "user" and row[5]})
+    classes = class_names(school_id, {row[5] for row in rows if row[4] == "classroom" and row[5]})
     items = []
     for row in rows:
         name, is_student, created_at = targets.get(row[5], (None, False, None)) if row[4] == "user" \
-            else (None, False, None)
+            else (classes.get(row[5]), False, None)
         if created_at is not None and row[1] < created_at:
             # An entry older than the account: SQLite can hand a deleted account's id to a new
             # one, so this entry is about someone else.
@@ -239,6 +240,13 @@ def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of
         items.append(AuditRow(*row, target_name=name, target_is_student=is_student))
     result.items = items
     return result
+
+
+def class_names(school_id: int, class_ids: set[int]) -> dict[int, str]:
+    if not class_ids:
+        return {}
+    return dict(db.session.execute(db.select(Classroom.id, Classroom.name).where(
+        Classroom.id.in_(class_ids), Classroom.school_id == school_id)).all())
 
 
 def user_names(user_ids: set[int]) -> dict[int, str]:

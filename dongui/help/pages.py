@@ -20,7 +20,7 @@ def help_page():
         page=catalog.help.page("help", locale),
         channels=catalog.help.home_channels,
         international=catalog.help.international_channels,
-        contacts=school_contacts(school_for_help()),
+        contacts=school_contacts(school_for_help(), locale),
         sharing_number=catalog.help.sharing_number,
         country_name=lambda code: Locale.parse(locale).territories.get(code, code),
     )

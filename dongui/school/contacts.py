@@ -4,11 +4,20 @@ from ..extensions import db
 from ..models import School
 
 
-def school_contacts(school: School | None) -> list[dict]:
-    """The school's own lines, keeping only entries that have a name."""
+def school_contacts(school: School | None, locale: str = "ko") -> list[dict]:
+    """The school's own lines in `locale` (English words when the school wrote some), keeping
+    only entries that have a name."""
     if school is None:
         return []
-    return [c for c in (school.help_contacts or []) if isinstance(c, dict) and c.get("name")]
+    return [localized_contact(c, locale) for c in (school.help_contacts or [])
+            if isinstance(c, dict) and c.get("name")]
+
+
+def localized_contact(contact: dict, locale: str) -> dict:
+    if locale == "en":
+        return {"name": contact.get("name_en") or contact["name"], "phone": contact.get("phone", ""),
+                "note": contact.get("note_en") or contact.get("note", "")}
+    return {"name": contact["name"], "phone": contact.get("phone", ""), "note": contact.get("note", "")}
 
 
 def only_school() -> School | None:

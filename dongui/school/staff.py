@@ -50,7 +50,8 @@ def reassign_classes(departing: User, successor: User, actor: User) -> int:
 
 
 def parse_help_contacts(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
-    """One contact a line: `name | phone | note` (phone and note optional).
+    """One contact a line: `name | phone | note | English name | English note` (all but the
+    name optional; English pages show the English words when there are some).
 
     Returns the contacts and (line, problem code) pairs: too_many, no_name, too_long.
     """
@@ -59,13 +60,13 @@ def parse_help_contacts(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
     if len(lines) > MAX_CONTACTS:
         problems.append((lines[MAX_CONTACTS][0], "too_many"))
     for number, line in lines[:MAX_CONTACTS]:
-        name, phone, note = ([part.strip() for part in line.split("|")] + ["", ""])[:3]
+        name, phone, note, name_en, note_en = ([part.strip() for part in line.split("|")] + [""] * 4)[:5]
         if not name:
             problems.append((number, "no_name"))
-        elif len(name) > 80 or len(phone) > 30 or len(note) > 200:
+        elif max(len(name), len(name_en)) > 80 or len(phone) > 30 or max(len(note), len(note_en)) > 200:
             problems.append((number, "too_long"))
         else:
-            contacts.append({"name": name, "phone": phone, "note": note})
+            contacts.append({"name": name, "phone": phone, "note": note, "name_en": name_en, "note_en": note_en})
     return contacts, problems
 
 
@@ -73,7 +74,7 @@ def format_help_contacts(contacts: list[dict]) -> str:
     """The settings textarea's text for the stored contacts (the inverse of parsing)."""
     lines = []
     for contact in contacts or []:
-        parts = [contact.get("name", ""), contact.get("phone", ""), contact.get("note", "")]
+        parts = [contact.get(key, "") for key in ("name", "phone", "note", "name_en", "note_en")]
         while parts and not parts[-1]:
             parts.pop()
         lines.append(" | ".join(parts))

@@ -31,6 +31,15 @@ STATUS_LABELS = {
     Status.LESSON_READ: _l("Lesson read"), Status.COMPLETED: _l("Completed"),
     Status.OVERDUE: _l("Overdue"), Status.EXCUSED: _l("Excused"),
 }
+# What each state means, for the legend under a class's grid.
+STATUS_HELP = {
+    Status.NOT_STARTED: _l("The student has not opened the module yet."),
+    Status.IN_PROGRESS: _l("Reading the lesson: the furthest step reached."),
+    Status.LESSON_READ: _l("The lesson is read; the quiz is not passed yet."),
+    Status.COMPLETED: _l("Lesson read and quiz passed, with the best score of all attempts."),
+    Status.OVERDUE: _l("The due date has passed and the module is not completed; how far the student got follows."),
+    Status.EXCUSED: _l("Excused by a teacher (for example on the counsellor's advice): not counted."),
+}
 # Beside the words, never instead of them (the symbols are hidden from screen readers).
 STATUS_SYMBOLS = {
     Status.NOT_STARTED: "○", Status.IN_PROGRESS: "▸", Status.LESSON_READ: "◑",

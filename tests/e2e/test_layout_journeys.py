@@ -67,6 +67,7 @@ def test_back_after_sign_out_shows_nothing_private(open_page, size):
     sign_in(page, "demo-teacher")
     expect(page.get_by_role("heading", level=1)).to_have_text("내 학급")
     expect(page.locator("main")).to_contain_text("2학년 3반")
+    page.locator(".account-menu summary").click()  # sign-out sits in the account menu
     page.get_by_role("button", name="로그아웃").click()
     expect(page).to_have_url(re.compile(r"/login$"))
     page.go_back()
