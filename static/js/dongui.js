@@ -31,3 +31,14 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// Sort and filter apply on change (the class grid); without JavaScript the Show button does it.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-auto-submit]").forEach(function (form) {
+    form.classList.add("js-auto-submit");
+    form.addEventListener("change", function (event) {
+      if (event.target.matches("select, input[type=checkbox], input[type=radio]")) { form.submit(); }
+    });
+  });
+})();
