@@ -24,6 +24,7 @@ DEMO_PASSWORD = "browser-demo"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
+LIVE_APPS: list = []  # the app behind live_server, once it runs
 # test_accessibility: one line per page with its axe findings, printed after the run.
 AXE_REPORT_KEY = pytest.StashKey[list]()
 
@@ -56,6 +57,7 @@ def live_server(tmp_path_factory):
             learner, _ = create_user(school, f"e2e-learner-{size}", "새 학습자", Role.STUDENT, DEMO_PASSWORD)
             learner.must_change_password = True
         db.session.commit()
+    LIVE_APPS.append(app)  # tests that need the live database's ids (test_every_page)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["QUICK_EXIT_URL"] = f"{base_url}/healthz"
