@@ -50,3 +50,11 @@ def post_fork(server, worker):
 
     with app.app_context():
         db.engine.dispose()
+
+
+def pre_fork(server, worker):
+    # What the preloaded app made stays put: the collector's own writes would otherwise copy
+    # every shared page into each worker (copy-on-write), and the workers would stop sharing it.
+    import gc
+
+    gc.freeze()

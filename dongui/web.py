@@ -1,7 +1,21 @@
 """What every response shares: security headers, the session cookie, and small request helpers."""
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+
+
+def confirmed() -> bool:
+    """True when this POST comes from the confirmation page (`ask_to_confirm`)."""
+    return request.form.get("confirmed") == "yes"
+
+
+def ask_to_confirm(title: str, consequence: str, button: str, back: str, danger: bool = True):
+    """A page that says what an action will do and sends the same POST again, confirmed: for
+    actions that are hard to undo (remove, move, reset, deactivate). Nothing has changed yet."""
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in ("csrf_token", "confirmed")]
+    return render_template("confirm.html", title=title, consequence=consequence, button=button,
+                           back=back, danger=danger, action=request.path, fields=fields)
 
 
 def page_arg() -> int:

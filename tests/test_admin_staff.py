@@ -41,11 +41,16 @@ def test_deactivate_reset_and_hand_over_classes(app, client, admin, make_user, m
     with app.app_context():
         owners = db.session.execute(sa.select(ClassTeacher.teacher_id)).scalars().all()
         assert owners == [staying, staying]
-    client.post(f"/admin/teachers/{leaving}/active", data={"active": "0"})
+    asked = client.post(f"/admin/teachers/{leaving}/active", data={"active": "0"}).get_data(as_text=True)
+    assert "더 이상 로그인할 수 없어요" in asked and 'name="confirmed" value="yes"' in asked
+    assert teacher_browser.get("/teach").status_code == 200  # asked first: nothing changed yet
+    client.post(f"/admin/teachers/{leaving}/active", data={"active": "0", "confirmed": "yes"})
     assert ">다시 활성화</button>" in client.get("/admin/teachers").get_data(as_text=True)
     assert teacher_browser.get("/teach").status_code == 302  # signed out
     assert login(app.test_client(), "leaving").status_code == 200  # sign-in refused
-    card = client.post(f"/admin/teachers/{staying}/reset").get_data(as_text=True)
+    asked = client.post(f"/admin/teachers/{staying}/reset").get_data(as_text=True)
+    assert 'class="signin-card"' not in asked and "비밀번호를 초기화할까요?" in asked
+    card = client.post(f"/admin/teachers/{staying}/reset", data={"confirmed": "yes"}).get_data(as_text=True)
     assert card.count('class="signin-card"') == 1
     with app.app_context():
         actions = db.session.execute(sa.select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()

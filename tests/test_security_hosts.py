@@ -103,7 +103,7 @@ def extra_pages(client, world, role) -> list[tuple[str, object]]:
                 (f"{base}/import", client.post(f"{base}/import", data={"file": roster_file(), **token}))]
     if role == Role.ADMIN:
         return [("/admin/teachers/<id>/reset",
-                 client.post(f"/admin/teachers/{world['teacher:A2']}/reset", data=token))]
+                 client.post(f"/admin/teachers/{world['teacher:A2']}/reset", data={**token, "confirmed": "yes"}))]
     return []
 
 

@@ -258,7 +258,7 @@ def test_payloads_in_every_free_text_field_come_out_escaped(app):
     teacher_id, coteacher_id = user_id_of(app, username="t-xss"), user_id_of(app, username="c-xss")
     rec.post(clients["admin"], f"/admin/teachers/{teacher_id}/reassign", "reassigned",
              data={"successor": coteacher_id})
-    rec.post(clients["admin"], f"/admin/teachers/{teacher_id}/reset", "staff card")
+    rec.post(clients["admin"], f"/admin/teachers/{teacher_id}/reset", "staff card", data={"confirmed": "yes"})
     rec.check(clients["student"].get(f"/learn/classes/{made['first']}"), "student answer")
 
     assert not rec.problems, "\n".join(rec.problems)

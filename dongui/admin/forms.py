@@ -30,7 +30,7 @@ class SettingsForm(FlaskForm):
     allow_self_signup = BooleanField(_l("Students may create their own account with a class join code"))
     help_contacts = TextAreaField(
         _l("Your school's help contacts"),
-        description=_l("One a line: name | phone | note. Shown first on every help panel, for example: 상담 선생님 (Wee 클래스) | 02-000-0000 | 본관 2층"),
+        description=_l("One a line: name | phone | note | English name | English note (the English words are optional). Shown first on every help panel, for example: 상담 선생님 (Wee 클래스) | 02-000-0000 | 본관 2층 | School counsellor (Wee class) | Main building, 2nd floor"),
         render_kw={"rows": 5})
     submit = SubmitField(_l("Save"))
 

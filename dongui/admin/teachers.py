@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..permissions import admin_required, get_staff_or_404
 from ..school import staff as staff_ops
+from ..web import ask_to_confirm, confirmed
 from . import bp
 from .forms import TeacherForm
 from .queries import list_staff
@@ -43,6 +44,12 @@ def teachers():
 def reset_teacher(user_id):
     """A new one-time password for a staff member, on a card."""
     user = get_staff_or_404(user_id)
+    if not confirmed():
+        return ask_to_confirm(
+            _("Reset %(name)s's password?", name=user.display_name),
+            _("Their password stops working now. You get a one-time password to give them; they "
+              "choose a new one when they sign in.", name=user.display_name),
+            _("Reset password"), url_for("admin.teachers"))
     password = staff_ops.reset_staff_password(user, current_user)
     db.session.commit()
     return render_staff_card(user, password)
@@ -55,7 +62,15 @@ def set_teacher_active(user_id):
     user = get_staff_or_404(user_id)
     if user.id == current_user.id:
         abort(400)
-    staff_ops.set_active(user, request.form.get("active") == "1", current_user)
+    activate = request.form.get("active") == "1"
+    if not activate and not confirmed():
+        return ask_to_confirm(
+            _("Deactivate %(name)s?", name=user.display_name),
+            _("%(name)s will no longer be able to sign in. Their classes stay as they are; hand "
+              "them to a colleague below. You can reactivate the account at any time.",
+              name=user.display_name),
+            _("Deactivate"), url_for("admin.teachers"))
+    staff_ops.set_active(user, activate, current_user)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("admin.teachers"))

@@ -1,0 +1,1120 @@
+"""`python bench/classload.py [N ...] [--find] [--rounds R]`: the class period. N classes of 35
+students arrive at the bell; each student signs in (the form, then the POST) within a 10 s window,
+opens /learn, the module page (its content note, then Continue), starts the lesson, reads seven
+steps (each a GET, then the POST of Next; Finish on the last), the end page, the quiz (GET, POST)
+and the attempt it made, thinking 0.5-2 s before each action; each class's teacher reloads the
+class dashboard every 5 s until the class is done. For each N it prints p50/p95 per request type,
+the errors, and the quiz attempts found in the database afterwards against those expected (every
+student exactly one); then the largest N that holds the targets of issue 18: sign-in POST p95
+<= 1 s, every other request type p95 <= 300 ms, no errors, every attempt recorded once.
+
+Every student has a hash of a password of their own, made by the app's own hash_password (the
+hashing at sign-in is the cost this measures); the hashes are made once per benchmark, in
+parallel. Each N gets a fresh database (a new SQLite file, or the PostgreSQL database emptied
+and migrated again) and its own gunicorn started with gunicorn.conf.py on 127.0.0.1 (access log
+kept in a file: its in-worker times show how much of a wait is queueing). Every student is its
+own client (cookie jar, CSRF token from the page, one connection per request as a browser
+talking to a sync worker) from its own loopback address 127.1.x.y, so the sign-in limit per
+address (LOGIN_LIMIT_PER_ADDRESS) meets one student per address, as behind a school's network
+that shows the server each pupil's own address; the server's settings are left as they are.
+BENCH_ONE_ADDRESS=1 puts every student behind one address (127.1.0.1), as a school whose
+network shows the server one public address: the limit per address then applies to the school
+(counted per worker, since the benchmark's server counts limits in memory: as Redis would, only
+with BENCH_WORKERS=1).
+Before the bell (not counted): the teachers sign in, and a student in no class opens every page
+twice per worker and the first teacher the dashboard, so the bell meets compiled templates.
+
+Shared machines: before each bell it waits (up to BENCH_QUIET_WAIT s, default 120) for the cores
+to be under 15 % busy, and it reports the CPU seconds of the server, of PostgreSQL's backends, of
+itself and of everything else ("other load": near 0 % on a machine of its own; with BENCH_NICE
+other work mostly fills the cores' idle time).
+--rounds R rings the bell R times at each N and reports the median of the rounds' percentiles.
+BENCH_NICE=-10 (root only) runs it, its server and the PostgreSQL backends of its database at
+that priority, and their autogroups too (Linux shares the cores between sessions first, so a
+process's own nice alone does not make other sessions' work yield); set back to 0 at the end.
+
+Bounded: N is at most 12 (420 students); a run stops after BENCH_DEADLINE seconds (default 600;
+a student not done by then counts as an error), a request after 120 s. Only 127.0.0.1 and
+loopback addresses are used. Settings: BENCH_DATABASE_URL (an empty PostgreSQL database, which
+it migrates, fills and empties again for each N; it refuses a database that has tables),
+BENCH_WORKERS (gunicorn workers; default gunicorn.conf.py's), BENCH_SIGNIN_SECONDS (the bell's
+window, default 10), BENCH_SEED (think times and answers, default 18). Without N it runs
+1, 2, 4, 8, 12; --find stops at the first N that misses a target.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import http.cookiejar
+import io
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import csrf_token, free_port  # noqa: E402
+
+CLASS_SIZE = 35
+STEPS = 7
+LEVELS = (1, 2, 4, 8, 12)
+MAX_CLASSES = max(LEVELS)
+THINK = (0.5, 2.0)
+DASHBOARD_EVERY = 5.0
+REQUEST_TIMEOUT = 120.0
+SIGNIN_SECONDS = float(os.environ.get("BENCH_SIGNIN_SECONDS", "10"))
+DEADLINE = float(os.environ.get("BENCH_DEADLINE", "600"))
+QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT", "120"))
+ONE_ADDRESS = os.environ.get("BENCH_ONE_ADDRESS") == "1"  # the whole school behind one address
+NICE = int(os.environ.get("BENCH_NICE", "0"))
+SEED = int(os.environ.get("BENCH_SEED", "18"))
+SIGNIN_TARGET_MS = 1000.0
+OTHER_TARGET_MS = 300.0
+
+# Request types, in the order a student meets them; the teacher's last.
+SIGNIN_POST = "sign-in POST"
+LABELS = (
+    "sign-in page",
+    SIGNIN_POST,
+    "/learn",
+    "module page",
+    "start POST",
+    "lesson step",
+    "Next POST",
+    "Finish POST",
+    "lesson end",
+    "quiz page",
+    "quiz POST",
+    "attempt page",
+    "class dashboard",
+)
+
+
+# --- the database: students with real hashes -------------------------------------------------
+
+_hashing_app = None
+
+
+def _hash(password: str) -> str:
+    from dongui.school.accounts import hash_password
+
+    with _hashing_app.app_context():
+        return hash_password(password)
+
+
+def make_hashes(app, passwords: list[str]) -> list[str]:
+    """The app's own hash of each password, on every core (forked processes share the app)."""
+    global _hashing_app
+    _hashing_app = app
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=get_context("fork")) as pool:
+        return list(pool.map(_hash, passwords, chunksize=8))
+
+
+def passwords_for(count: int, prefix: str) -> list[str]:
+    rng = random.Random(f"{SEED}-{prefix}")
+    return [f"{prefix}-{n:03d}-{rng.getrandbits(40):010x}" for n in range(count)]
+
+
+def seed_classes(classes: int, student_hashes: list[str], teacher_hashes: list[str]) -> dict:
+    """One school, `classes` classes of 35 with a teacher each, every student module assigned,
+    the first one done last week (progress and an attempt), the second one today's lesson."""
+    import sqlalchemy as sa
+
+    from dongui.clock import utcnow
+    from dongui.content import get_catalog
+    from dongui.extensions import db
+    from dongui.models import (
+        Assignment,
+        Classroom,
+        ClassTeacher,
+        Enrollment,
+        ModuleProgress,
+        QuizAttempt,
+        Role,
+        School,
+        User,
+    )
+
+    now = utcnow()
+    modules = get_catalog().student_modules()
+    earlier, module = modules[0], modules[1]
+    if module.step_count != STEPS or module.last_required_step != STEPS:
+        raise SystemExit(f"the benchmark reads {STEPS} steps, but {module.slug} has {module.step_count}")
+    school = School(name="종소리 학교", slug="bell", timezone="Asia/Seoul", default_locale="ko")
+    db.session.add(school)
+    db.session.flush()
+    rows = [
+        {
+            "school_id": school.id,
+            "username": f"bell-t{c:02d}",
+            "display_name": f"교사{c:02d}",
+            "role": Role.TEACHER,
+            "password_hash": teacher_hashes[c],
+        }
+        for c in range(classes)
+    ]
+    rows += [
+        {
+            "school_id": school.id,
+            "username": f"bell-s{n:03d}",
+            "display_name": f"학생{n:03d}",
+            "role": Role.STUDENT,
+            "password_hash": student_hashes[n],
+        }
+        for n in range(classes * CLASS_SIZE)
+    ]
+    rows.append(
+        {
+            "school_id": school.id,
+            "username": "bell-warm",
+            "display_name": "준비",
+            "role": Role.STUDENT,
+            "password_hash": teacher_hashes[-1],
+        }
+    )  # in no class: warms the server up
+    for row in rows:
+        row.update(must_change_password=False, session_version=1, created_at=now)
+    db.session.execute(sa.insert(User), rows)
+    ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
+    db.session.execute(
+        sa.insert(Classroom),
+        [
+            {
+                "school_id": school.id,
+                "name": f"2학년 {c + 1}반",
+                "year": 2026,
+                "join_code": f"BELL{c:02d}",
+                "created_at": now,
+            }
+            for c in range(classes)
+        ],
+    )
+    class_ids = list(db.session.execute(sa.select(Classroom.id).order_by(Classroom.id)).scalars())
+    db.session.execute(
+        sa.insert(ClassTeacher),
+        [{"classroom_id": cid, "teacher_id": ids[f"bell-t{c:02d}"]} for c, cid in enumerate(class_ids)],
+    )
+    week_ago = now - timedelta(days=7)
+    assignments, enrollments, progress, attempts = [], [], [], []
+    for c, cid in enumerate(class_ids):
+        for position, each in enumerate(modules, start=1):
+            assignments.append(
+                {
+                    "classroom_id": cid,
+                    "module_slug": each.slug,
+                    "position": position,
+                    "due_on": (now + timedelta(days=position * 7 - 7)).date(),
+                    "assigned_at": now,
+                }
+            )
+        for number in range(1, CLASS_SIZE + 1):
+            user_id = ids[f"bell-s{c * CLASS_SIZE + number - 1:03d}"]
+            enrollments.append(
+                {"classroom_id": cid, "student_id": user_id, "number": number, "created_at": now}
+            )
+            progress.append(
+                {
+                    "user_id": user_id,
+                    "module_slug": earlier.slug,
+                    "started_at": week_ago,
+                    "last_step": earlier.step_count,
+                    "lesson_done_at": week_ago,
+                    "quiz_passed_at": week_ago,
+                    "best_score": 1.0,
+                    "attempts": 1,
+                    "content_hash": earlier.content_hash,
+                }
+            )
+            attempts.append(
+                {
+                    "user_id": user_id,
+                    "module_slug": earlier.slug,
+                    "content_hash": earlier.content_hash,
+                    "submitted_at": week_ago,
+                    "score": len(earlier.quiz.questions),
+                    "max_score": len(earlier.quiz.questions),
+                    "passed": True,
+                    "answers": {q.id: sorted(q.correct_ids) for q in earlier.quiz.questions},
+                    "submit_token": f"bell-{user_id}-{earlier.slug}",
+                }
+            )
+    for table, table_rows in (
+        (Assignment, assignments),
+        (Enrollment, enrollments),
+        (ModuleProgress, progress),
+        (QuizAttempt, attempts),
+    ):
+        db.session.execute(sa.insert(table), table_rows)
+    db.session.commit()
+    return {
+        "module": module.slug,
+        "class_ids": class_ids,
+        "student_ids": [ids[f"bell-s{n:03d}"] for n in range(classes * CLASS_SIZE)],
+    }
+
+
+def count_attempts(slug: str, student_ids: list[int]) -> dict[int, int]:
+    import sqlalchemy as sa
+
+    from dongui.extensions import db
+    from dongui.models import QuizAttempt
+
+    query = (
+        sa.select(QuizAttempt.user_id, sa.func.count())
+        .where(QuizAttempt.module_slug == slug)
+        .where(QuizAttempt.user_id.in_(student_ids))
+        .group_by(QuizAttempt.user_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def table_names(engine) -> list[str]:
+    import sqlalchemy as sa
+
+    return sa.inspect(engine).get_table_names()
+
+
+def empty_database(engine) -> None:
+    """Drop every table (the migrations' and alembic_version) of the benchmark's database."""
+    import sqlalchemy as sa
+
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    metadata.drop_all(engine)
+
+
+# --- the clients ---------------------------------------------------------------------------------
+
+
+class Failed(Exception):
+    """A request that did not answer as a browser expects: counted as an error."""
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: str
+
+    @property
+    def location(self) -> str:
+        return urllib.parse.urlsplit(self.headers.get("Location", "")).path
+
+    def info(self):  # what http.cookiejar reads a response with
+        return self.headers
+
+
+@dataclass
+class Results:
+    latencies: dict = field(default_factory=lambda: {label: [] for label in LABELS})
+    errors: list = field(default_factory=list)
+    finished: int = 0
+    seconds: float = 0.0
+
+
+class Browser:
+    """One student's or teacher's browser: a cookie jar, its own loopback address, and one
+    connection per request (a sync gunicorn worker closes each one)."""
+
+    def __init__(self, host: str, port: int, address: str, results: Results):
+        self.host, self.port, self.address, self.results = host, port, address, results
+        self.jar = http.cookiejar.CookieJar()
+
+    async def request(self, method: str, path: str, fields: dict | list | None = None) -> Answer:
+        url = f"http://{self.host}:{self.port}{path}"
+        carrier = urllib.request.Request(url, method=method)
+        self.jar.add_cookie_header(carrier)
+        body = urllib.parse.urlencode(fields).encode() if fields is not None else b""
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Connection: close",
+            "User-Agent: dongui-classload",
+            "Accept-Language: ko-KR,ko",
+        ]
+        if cookie := carrier.get_header("Cookie"):
+            head.append(f"Cookie: {cookie}")
+        if method == "POST":
+            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        reader, writer = await asyncio.open_connection(self.host, self.port, local_addr=(self.address, 0))
+        try:
+            writer.write("\r\n".join(head).encode() + b"\r\n\r\n" + body)
+            raw = await reader.read()
+        finally:
+            writer.close()
+        answer = parse_answer(raw)
+        self.jar.extract_cookies(answer, carrier)
+        return answer
+
+    async def timed(self, label: str, method: str, path: str, fields=None, expect: int = 200) -> Answer:
+        started = time.perf_counter()
+        try:
+            answer = await asyncio.wait_for(self.request(method, path, fields), REQUEST_TIMEOUT)
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            self.results.errors.append((label, f"{method} {path}: {type(exc).__name__} {exc}"))
+            raise Failed from exc
+        self.results.latencies[label].append(time.perf_counter() - started)
+        if answer.status != expect:
+            self.results.errors.append((label, f"{method} {path}: {answer.status}, expected {expect}"))
+            raise Failed
+        return answer
+
+    async def submit(self, label: str, path: str, fields, goes_to: str, then: str) -> Answer:
+        """A POST that redirects, and the GET of where it leads (at once, as a browser does)."""
+        answer = await self.timed(label, "POST", path, fields, expect=302)
+        if not answer.location.startswith(goes_to):
+            self.results.errors.append((label, f"POST {path} led to {answer.location!r}, not {goes_to!r}"))
+            raise Failed
+        return await self.timed(then, "GET", answer.location)
+
+
+def parse_answer(raw: bytes) -> Answer:
+    head, _sep, body = raw.partition(b"\r\n\r\n")
+    status_line, _sep, header_lines = head.partition(b"\r\n")
+    parts = status_line.split(None, 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+        raise ValueError(f"not an HTTP answer: {status_line[:60]!r}")
+    headers = http.client.parse_headers(io.BytesIO(header_lines + b"\r\n\r\n"))
+    if headers.get("Transfer-Encoding", "").lower() == "chunked":
+        body = dechunk(body)
+    return Answer(int(parts[1]), headers, body.decode("utf-8", "replace"))
+
+
+def dechunk(data: bytes) -> bytes:
+    out, position = [], 0
+    while True:
+        end = data.index(b"\r\n", position)
+        size = int(data[position:end].split(b";")[0], 16)
+        if size == 0:
+            return b"".join(out)
+        out.append(data[end + 2 : end + 2 + size])
+        position = end + 2 + size + 2
+
+
+QUIZ_INPUT = re.compile(r'<input type="(?:radio|checkbox)"[^>]*?name="(q-[^"]+)" value="([^"]+)"')
+
+
+def quiz_fields(page: str, rng: random.Random) -> list[tuple[str, str]]:
+    """The quiz form filled as a student would: one of the shown choices for every question."""
+    choices: dict[str, list[str]] = {}
+    for name, value in QUIZ_INPUT.findall(page):
+        choices.setdefault(name, []).append(value)
+    if not choices:
+        raise ValueError("no quiz choices on the page")
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    return [
+        ("csrf_token", csrf_token(page)),
+        ("token", token),
+        *((name, rng.choice(values)) for name, values in choices.items()),
+    ]
+
+
+async def student(
+    browser: Browser, username: str, password: str, slug: str, arrival: float, rng: random.Random, bell: float
+) -> None:
+    async def think():
+        await asyncio.sleep(rng.uniform(*THINK))
+
+    await asyncio.sleep(max(0.0, bell + arrival - time.perf_counter()))
+    page = (await browser.timed("sign-in page", "GET", "/login")).body
+    await think()
+    await browser.submit(
+        SIGNIN_POST,
+        "/login",
+        {"csrf_token": csrf_token(page), "next": "", "username": username, "password": password},
+        "/learn",
+        "/learn",
+    )
+    await think()
+    await browser.timed("module page", "GET", f"/learn/{slug}")  # the content note first
+    await think()
+    page = (await browser.timed("module page", "GET", f"/learn/{slug}?note=read")).body
+    await think()
+    page = (
+        await browser.submit(
+            "start POST",
+            f"/learn/{slug}/start",
+            {"csrf_token": csrf_token(page)},
+            f"/learn/{slug}/1",
+            "lesson step",
+        )
+    ).body
+    for step in range(1, STEPS + 1):
+        await think()
+        fields = {"csrf_token": csrf_token(page), "action": "next" if step < STEPS else "finish"}
+        if step < STEPS:
+            page = (
+                await browser.submit(
+                    "Next POST", f"/learn/{slug}/{step}", fields, f"/learn/{slug}/{step + 1}", "lesson step"
+                )
+            ).body
+        else:
+            page = (
+                await browser.submit(
+                    "Finish POST", f"/learn/{slug}/{step}", fields, f"/learn/{slug}/end", "lesson end"
+                )
+            ).body
+    await think()
+    page = (await browser.timed("quiz page", "GET", f"/learn/{slug}/quiz")).body
+    await think()
+    await browser.submit(
+        "quiz POST", f"/learn/{slug}/quiz", quiz_fields(page, rng), f"/learn/{slug}/attempts/", "attempt page"
+    )
+    browser.results.finished += 1
+
+
+async def teacher(
+    browser: Browser, class_id: int, class_done: asyncio.Event, rng: random.Random, bell: float
+) -> None:
+    """Reload the class dashboard every 5 s from the bell until every student is done."""
+    tick = bell + rng.uniform(0, DASHBOARD_EVERY)
+    while not class_done.is_set():
+        try:
+            await asyncio.wait_for(class_done.wait(), max(0.0, tick - time.perf_counter()))
+            return
+        except TimeoutError:
+            pass
+        await browser.timed("class dashboard", "GET", f"/teach/classes/{class_id}")
+        tick = max(tick + DASHBOARD_EVERY, time.perf_counter())
+
+
+def student_address(n: int) -> str:
+    return "127.1.0.1" if ONE_ADDRESS else f"127.1.{n // 250}.{n % 250 + 1}"
+
+
+def teacher_address(c: int) -> str:
+    return f"127.2.0.{c + 1}"
+
+
+async def sign_in(browser: Browser, username: str, password: str) -> None:
+    page = await browser.request("GET", "/login")
+    answer = await browser.request(
+        "POST",
+        "/login",
+        {"csrf_token": csrf_token(page.body), "next": "", "username": username, "password": password},
+    )
+    if answer.status != 302:
+        raise SystemExit(f"{username} could not sign in before the bell ({answer.status})")
+
+
+async def warm_up(port: int, workers: int, slug: str, password: str, teacher: Browser, class_id: int) -> None:
+    """Every page of the period twice per worker, by a student in no class and the first teacher,
+    so that the bell meets compiled templates (a school's server has been up since morning)."""
+    browser = Browser("127.0.0.1", port, "127.3.0.1", Results())
+    await sign_in(browser, "bell-warm", password)
+    quiz = await browser.request("GET", f"/learn/{slug}/quiz")
+    attempt = await browser.request("POST", f"/learn/{slug}/quiz", quiz_fields(quiz.body, random.Random(0)))
+    pages = [
+        "/learn",
+        f"/learn/{slug}",
+        f"/learn/{slug}?note=read",
+        *(f"/learn/{slug}/{step}" for step in range(1, STEPS + 1)),
+        f"/learn/{slug}/end",
+        f"/learn/{slug}/quiz",
+        attempt.location,
+    ]
+    for _ in range(2 * workers):
+        for path in pages:
+            if (await browser.request("GET", path)).status != 200:
+                raise SystemExit(f"the warm-up could not open {path}")
+        await teacher.request("GET", f"/teach/classes/{class_id}")
+
+
+async def the_bell(
+    port: int,
+    classes: int,
+    seeded: dict,
+    student_passwords: list[str],
+    teacher_passwords: list[str],
+    workers: int,
+    ready,
+) -> Results:
+    results = Results()
+    rng = random.Random(f"{SEED}-{classes}")
+    teachers = [Browser("127.0.0.1", port, teacher_address(c), Results()) for c in range(classes)]
+    for c, browser in enumerate(teachers):  # before the bell: signed in, the dashboard open once
+        await sign_in(browser, f"bell-t{c:02d}", teacher_passwords[c])
+        await browser.request("GET", f"/teach/classes/{seeded['class_ids'][c]}")
+        browser.results = results
+    await warm_up(port, workers, seeded["module"], teacher_passwords[-1], teachers[0], seeded["class_ids"][0])
+    ready()
+    bell = time.perf_counter() + 0.5
+    slug = seeded["module"]
+    done = [asyncio.Event() for _ in range(classes)]
+    students = []
+    for c in range(classes):
+        tasks = []
+        for k in range(CLASS_SIZE):
+            n = c * CLASS_SIZE + k
+            browser = Browser("127.0.0.1", port, student_address(n), results)
+            arrival = rng.uniform(0, SIGNIN_SECONDS - THINK[1])
+            tasks.append(
+                asyncio.create_task(
+                    student(
+                        browser,
+                        f"bell-s{n:03d}",
+                        student_passwords[n],
+                        slug,
+                        arrival,
+                        random.Random(rng.random()),
+                        bell,
+                    )
+                )
+            )
+        students += tasks
+        group = asyncio.gather(*tasks, return_exceptions=True)
+        group.add_done_callback(lambda _group, event=done[c]: event.set())
+    watchers = [
+        asyncio.create_task(
+            teacher(teachers[c], seeded["class_ids"][c], done[c], random.Random(rng.random()), bell)
+        )
+        for c in range(classes)
+    ]
+    _finished, unfinished = await asyncio.wait(students + watchers, timeout=DEADLINE)
+    for task in unfinished:
+        task.cancel()
+        if task in students:
+            results.errors.append(("deadline", f"a student not done after {DEADLINE:.0f} s"))
+    await asyncio.gather(*unfinished, return_exceptions=True)
+    for task in students + watchers:
+        if not task.cancelled() and task.exception() and not isinstance(task.exception(), Failed):
+            results.errors.append(("client", repr(task.exception())))
+    results.seconds = time.perf_counter() - bell
+    return results
+
+
+# --- the server and one run --------------------------------------------------------------------
+
+
+def process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(master: int) -> list[int]:
+    pids = [master]
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if re.search(rf"^PPid:\s+{master}$", status.read_text(), re.M):
+                pids.append(int(status.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+def server_cpu(pids: list[int]) -> dict[int, float]:
+    seconds = {}
+    for pid in pids:
+        try:
+            seconds[pid] = process_cpu_seconds(pid)
+        except OSError:
+            continue
+    return seconds
+
+
+def postmaster(database_url: str) -> int | None:
+    """The pid of the PostgreSQL server of the benchmark's database, when it runs on this machine."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        try:
+            status = Path(f"/proc/{backend}/status").read_text()
+        except OSError:
+            status = ""
+    engine.dispose()
+    found = re.search(r"^PPid:\s+(\d+)$", status, re.M)
+    return int(found.group(1)) if found else None
+
+
+_postmasters: dict[str, int | None] = {}
+
+
+def database_cpu(database_url: str) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends serving the benchmark's database, by pid (only
+    that server's: another PostgreSQL on the machine may hold a database of the same name)."""
+    if database_url.startswith("sqlite"):
+        return {}
+    if database_url not in _postmasters:
+        _postmasters[database_url] = postmaster(database_url)
+    parent = _postmasters[database_url]
+    name = f" {urllib.parse.urlsplit(database_url).path.lstrip('/')} ".encode()
+    backends = []
+    for pid in server_processes(parent)[1:] if parent else []:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if cmdline.startswith(b"postgres: ") and name in cmdline:
+            backends.append(pid)
+    prioritize(backends)
+    return server_cpu(backends)
+
+
+def prioritize(pids, nice: int = NICE) -> None:
+    """Set the processes' nice and their autogroups' (/proc/PID/autogroup), when BENCH_NICE asks."""
+    if not NICE:
+        return
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
+            Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+
+
+def wait_for_quiet(limit: float = QUIET_WAIT) -> None:
+    """Wait (at most `limit` seconds) for 3 s in which the cores are less than 15 % busy: other
+    work on a shared machine skews every figure. Says so when it waited or gave up."""
+    started = time.perf_counter()
+    while True:
+        before = machine_busy()
+        time.sleep(3)
+        busy = (machine_busy() - before) / 3 / (os.cpu_count() or 1)
+        waited = time.perf_counter() - started
+        if busy < 0.15:
+            if waited > 4:
+                print(f"  (waited {waited:.0f} s for the machine to be quiet)")
+            return
+        if waited > limit:
+            print(f"  (the machine stayed {busy:.0%} busy for {waited:.0f} s: measuring anyway)")
+            return
+
+
+def machine_busy() -> float:
+    """CPU seconds spent so far by all cores (not idle, not waiting), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+ACCESS_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d+) \S+ (\d+)ms')
+
+
+def worker_times(access_log: Path) -> dict[str, list[float]]:
+    """In-worker milliseconds from the access log: sign-in POSTs and every other request."""
+    times: dict[str, list[float]] = {SIGNIN_POST: [], "other": []}
+    for line in access_log.read_text(errors="replace").splitlines():
+        if match := ACCESS_LINE.search(line):
+            method, path, _status, ms = match.groups()
+            times[SIGNIN_POST if (method, path) == ("POST", "/login") else "other"].append(float(ms))
+    return times
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class Run:
+    """One ring of the bell at one N."""
+
+    classes: int
+    results: Results
+    attempts: dict  # student id: attempts of today's module found in the database afterwards
+    expected: int
+    server_cpu: float
+    machine_cpu: float
+    bench_cpu: float
+    database_cpu: float
+    workers: int
+    in_worker: dict
+
+    def p(self, label: str, share: float) -> float | None:
+        values = self.results.latencies[label]
+        return percentile(values, share) * 1000 if values else None
+
+    @property
+    def errors(self) -> int:
+        return len(self.results.errors)
+
+    @property
+    def attempts_exact(self) -> bool:
+        return all(count == 1 for count in self.attempts.values()) and len(self.attempts) == self.expected
+
+    @property
+    def others_share(self) -> float:
+        """The share of all cores that other processes (not the server, the database or this
+        load generator) used during the run: other work on a shared machine."""
+        others = self.machine_cpu - self.server_cpu - self.bench_cpu - self.database_cpu
+        return max(0.0, others) / max(0.001, self.results.seconds) / (os.cpu_count() or 1)
+
+
+@dataclass
+class Level:
+    """The rounds run at one N: each percentile is the median of the rounds' percentiles."""
+
+    runs: list
+
+    @property
+    def classes(self) -> int:
+        return self.runs[0].classes
+
+    @property
+    def expected(self) -> int:
+        return self.runs[0].expected
+
+    def p(self, label: str, share: float) -> float | None:
+        values = [v for run in self.runs if (v := run.p(label, share)) is not None]
+        return statistics.median(values) if values else None
+
+    @property
+    def errors(self) -> int:
+        return sum(run.errors for run in self.runs)
+
+    def misses(self) -> list[str]:
+        missed = []
+        for label in LABELS:
+            p95 = self.p(label, 0.95)
+            limit = SIGNIN_TARGET_MS if label == SIGNIN_POST else OTHER_TARGET_MS
+            if p95 is None:
+                missed.append(f"no {label}")
+            elif p95 > limit:
+                missed.append(f"{label} p95 {p95:,.0f} ms")
+        if self.errors:
+            missed.append(f"{self.errors} errors")
+        if not all(run.attempts_exact for run in self.runs):
+            missed.append("attempts")
+        return missed
+
+
+def serve_the_bell(
+    classes: int, env: dict, port: int, access_log: Path, workdir: Path, seeded: dict, passwords: tuple
+):
+    """Start gunicorn, warm it, ring the bell, stop it. Returns the results, the CPU seconds of
+    the server, of the whole machine, of the load generator and of the PostgreSQL backends, and
+    the number of workers."""
+    wait_for_quiet()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--access-logfile",
+            str(access_log),
+            "--error-logfile",
+            str(workdir / f"error-{classes}.log"),
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not answer /healthz in 30 s")
+        pids = server_processes(server.pid)
+        for _ in range(100):  # /healthz answers as soon as one worker is up: wait for them all
+            time.sleep(0.2)
+            if len(now := server_processes(server.pid)) == len(pids) and len(pids) > 1:
+                break
+            pids = now
+        for _ in range(2 * len(pids)):  # every worker compiles the sign-in page before the bell
+            urllib.request.urlopen(f"{base}/login", timeout=30).read()
+        before = {}
+
+        def ready():  # warmed up: the log and the counters start at the bell
+            access_log.write_text("")  # gunicorn appends: the log now holds the bell only
+            before.update(
+                server=server_cpu(pids),
+                machine=machine_busy(),
+                bench=time.process_time(),
+                database=database_cpu(env["DATABASE_URL"]),
+            )
+
+        results = asyncio.run(the_bell(port, classes, seeded, *passwords, workers=len(pids) - 1, ready=ready))
+        cpu_after, busy_after = server_cpu(server_processes(server.pid)), machine_busy()
+        bench_cpu = time.process_time() - before["bench"]
+        database_after = database_cpu(env["DATABASE_URL"])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    cpu = sum(cpu_after[pid] - before["server"].get(pid, 0.0) for pid in cpu_after)
+    database = sum(database_after[pid] - before["database"].get(pid, 0.0) for pid in database_after)
+    return results, cpu, busy_after - before["machine"], bench_cpu, database, len(pids) - 1
+
+
+def run_classes(
+    classes: int, env: dict, database_url: str, passwords: tuple, hashes: tuple, workdir: Path
+) -> Run:
+    from flask_migrate import upgrade
+
+    from dongui import create_app
+    from dongui.extensions import db
+
+    port = free_port()
+    env = {**env, "DATABASE_URL": database_url, "DONGUI_BIND": f"127.0.0.1:{port}"}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    try:
+        with app.app_context():
+            with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
+                upgrade(directory=str(ROOT / "migrations"))
+            seeded = seed_classes(classes, *hashes)
+            db.engine.dispose()
+        access_log = workdir / f"access-{classes}.log"
+        results, cpu, busy, bench_cpu, database, workers = serve_the_bell(
+            classes, env, port, access_log, workdir, seeded, passwords
+        )
+        with app.app_context():
+            attempts = count_attempts(seeded["module"], seeded["student_ids"])
+    finally:
+        with app.app_context():
+            if not database_url.startswith("sqlite"):
+                empty_database(db.engine)
+            db.engine.dispose()
+    problems = [
+        line
+        for line in (workdir / f"error-{classes}.log").read_text().splitlines()
+        if "ERROR" in line or "Traceback" in line or "WORKER TIMEOUT" in line
+    ]
+    for line in problems[:10]:
+        print(f"  server: {line}")
+    return Run(
+        classes,
+        results,
+        {sid: attempts.get(sid, 0) for sid in seeded["student_ids"]},
+        classes * CLASS_SIZE,
+        cpu,
+        busy,
+        bench_cpu,
+        database,
+        workers,
+        worker_times(access_log),
+    )
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def attempts_cell(run: Run) -> str:
+    recorded = sum(run.attempts.values())
+    missing = sum(1 for count in run.attempts.values() if count == 0)
+    twice = sum(1 for count in run.attempts.values() if count > 1)
+    cell = f"{recorded}/{run.expected}"
+    if missing or twice:
+        cell += f" ({missing} missing, {twice} more than once)"
+    return cell
+
+
+def print_tables(levels: list[Level]) -> None:
+    rounds = len(levels[0].runs)
+    print(
+        "\np50 / p95 in ms, as each client saw it (connect to last byte)"
+        + (f", each the median of {rounds} rounds" if rounds > 1 else "")
+        + "; other load: the share of the cores other processes used during the run:\n"
+    )
+    print("| N (students) | " + " | ".join(LABELS) + " | errors | attempts | other load | holds |")
+    print("|" + " --- |" * (len(LABELS) + 5))
+    for level in levels:
+        cells = [f"{ms(level.p(label, 0.5))} / {ms(level.p(label, 0.95))}" for label in LABELS]
+        attempts = ", ".join(attempts_cell(run) for run in level.runs)
+        others = ", ".join(f"{run.others_share:.0%}" for run in level.runs)
+        print(
+            f"| {level.classes} ({level.expected}) | "
+            + " | ".join(cells)
+            + f" | {level.errors} | {attempts} | {others} | {'no' if level.misses() else 'yes'} |"
+        )
+    print("\nThe same, a request type per row (p50 / p95 ms; n = requests in a round at the largest N):\n")
+    print("| request | " + " | ".join(f"N = {level.classes}" for level in levels) + " | n |")
+    print("|" + " --- |" * (len(levels) + 2))
+    for label in LABELS:
+        cells = [f"{ms(level.p(label, 0.5))} / {ms(level.p(label, 0.95))}" for level in levels]
+        print(
+            f"| {label} | " + " | ".join(cells) + f" | {len(levels[-1].runs[0].results.latencies[label])} |"
+        )
+
+
+def describe(run: Run, check_ms: float) -> str:
+    results = run.results
+    requests = sum(len(v) for v in results.latencies.values())
+    signins = len(run.in_worker[SIGNIN_POST])
+    signin_ms, other_ms = sum(run.in_worker[SIGNIN_POST]), sum(run.in_worker["other"])
+    share = signin_ms / max(1.0, signin_ms + other_ms)
+    worker = (
+        (
+            f"in-worker p50/p95 (access log): sign-in POST {ms(percentile(run.in_worker[SIGNIN_POST], 0.5))}/"
+            f"{ms(percentile(run.in_worker[SIGNIN_POST], 0.95))} ms, other "
+            f"{ms(percentile(run.in_worker['other'], 0.5))}/{ms(percentile(run.in_worker['other'], 0.95))} ms; "
+            f"sign-ins are {signins / max(1, signins + len(run.in_worker['other'])):.0%} of requests and "
+            f"{share:.0%} of worker time"
+        )
+        if signins
+        else "no access log lines"
+    )
+    return (
+        f"N = {run.classes}: {results.finished}/{run.expected} students done in {results.seconds:.1f} s, "
+        f"{requests:,} requests, {run.errors} errors; server CPU {run.server_cpu:.1f} s, of which "
+        f"password checks ~{signins * check_ms / 1000:.1f} s ({signins} × {check_ms:.0f} ms, "
+        f"{signins * check_ms / 1000 / max(0.001, run.server_cpu):.0%}), the other "
+        f"{len(run.in_worker['other']):,} requests "
+        f"{(run.server_cpu - signins * check_ms / 1000) * 1000 / max(1, len(run.in_worker['other'])):.1f} ms "
+        f"each; load generator "
+        f"{run.bench_cpu:.1f} s"
+        + (f", PostgreSQL {run.database_cpu:.1f} s" if run.database_cpu else "")
+        + f"; cores busy {run.machine_cpu / results.seconds / (os.cpu_count() or 1):.0%}, "
+        f"{run.others_share:.0%} by other processes; {worker}"
+        + (
+            "; misses: " + ", ".join(Level([run]).misses())
+            if Level([run]).misses()
+            else "; holds every target"
+        )
+    )
+
+
+def database_version(url: str) -> str:
+    if url.startswith("sqlite"):
+        return f"SQLite {sqlite3.sqlite_version}"
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        version = connection.execute(sa.text("SHOW server_version")).scalar_one()
+    engine.dispose()
+    return f"PostgreSQL {version}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("classes", nargs="*", type=int, help=f"numbers of classes (default {LEVELS})")
+    parser.add_argument("--find", action="store_true", help="stop at the first N that misses a target")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        choices=range(1, 6),
+        metavar="R",
+        help="ring the bell R times at each N (1-5): percentiles are the rounds' medians",
+    )
+    args = parser.parse_args()
+    levels = sorted(set(args.classes)) or list(LEVELS)
+    if not all(1 <= n <= MAX_CLASSES for n in levels):
+        parser.error(f"N is 1 to {MAX_CLASSES}")
+    import flask_migrate  # noqa: F401  (bound by create_app when loaded: upgrade needs it)
+    from werkzeug.security import check_password_hash
+
+    from dongui import create_app
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the server is stopped
+    prioritize([os.getpid()])  # the server and the hashing processes inherit it
+    workdir = Path(tempfile.mkdtemp(prefix="dongui-classload-"))
+    env = dict(os.environ)
+    env.setdefault("SECRET_KEY", "bench-secret-key-" + "x" * 40)
+    env["RATELIMIT_STORAGE_URI"] = "memory://"
+    if "BENCH_WORKERS" in os.environ:
+        env["WEB_CONCURRENCY"] = os.environ["BENCH_WORKERS"]
+    os.environ.update({"SECRET_KEY": env["SECRET_KEY"], "RATELIMIT_STORAGE_URI": "memory://"})
+    postgres = os.environ.get("BENCH_DATABASE_URL")
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": postgres or f"sqlite:///{workdir / 'hashing.db'}"})
+        if postgres:
+            from dongui.extensions import db
+
+            with app.app_context():
+                if tables := table_names(db.engine):
+                    print(
+                        f"BENCH_DATABASE_URL must be an empty database; it has {len(tables)} tables",
+                        file=sys.stderr,
+                    )
+                    return 2
+                db.engine.dispose()
+        most = max(levels)
+        student_passwords = passwords_for(most * CLASS_SIZE, "bell-s")
+        teacher_passwords = passwords_for(most + 1, "bell-t")  # the last one: the warm-up student's
+        started = time.perf_counter()
+        hashes = make_hashes(app, student_passwords + teacher_passwords)
+        made = time.perf_counter() - started
+        checks = []
+        for n in range(5):
+            began = time.process_time()
+            if not check_password_hash(hashes[n], student_passwords[n]):
+                raise SystemExit("a seeded hash does not match its password")
+            checks.append(time.process_time() - began)
+        check_ms = 1000 * sorted(checks)[2]
+        method = hashes[0].split("$", 1)[0]
+        print(
+            f"{len(hashes)} password hashes ({method}) made in {made:.1f} s on {os.cpu_count()} processes; "
+            f"one check at sign-in: {check_ms:.0f} ms of CPU (median of 5)"
+        )
+        done = []
+        for classes in levels:
+            level = Level([])
+            for round_number in range(args.rounds):
+                url = postgres or f"sqlite:///{workdir / f'classload-{classes}-{round_number}.db'}"
+                run = run_classes(
+                    classes,
+                    env,
+                    url,
+                    (student_passwords, teacher_passwords),
+                    (hashes[: most * CLASS_SIZE], hashes[most * CLASS_SIZE :]),
+                    workdir,
+                )
+                level.runs.append(run)
+                print(describe(run, check_ms), flush=True)
+                for label, message in run.results.errors[:5]:
+                    print(f"  error ({label}): {message}")
+            done.append(level)
+            if args.find and level.misses():
+                break
+        import gunicorn
+
+        engine = database_version(postgres or "sqlite://")
+        print(
+            f"\n{platform.node()}: {os.cpu_count()} cores, {platform.platform(terse=True)}, "
+            f"Python {platform.python_version()}, gunicorn {gunicorn.__version__} with {done[0].runs[0].workers} "
+            f"workers, {engine}; {method} hashes ({check_ms:.0f} ms a check); sign-ins spread over "
+            f"{SIGNIN_SECONDS:g} s; think {THINK[0]:g}-{THINK[1]:g} s; "
+            + (
+                "every student behind one address"
+                if ONE_ADDRESS
+                else "every student from an address of their own"
+            )
+            + "; load generator on the same cores"
+            + (f"; nice {NICE}" if NICE else "")
+        )
+        print_tables(done)
+        held = [level.classes for level in done if not level.misses()]
+        largest = max((n for n in held if all(n2 in held for n2 in levels if n2 <= n)), default=None)
+        print(
+            f"\nLargest N that holds the targets (sign-in POST p95 <= {SIGNIN_TARGET_MS:,.0f} ms, other "
+            f"p95 <= {OTHER_TARGET_MS:,.0f} ms, 0 errors, every attempt once): "
+            + (f"{largest} ({largest * CLASS_SIZE} students)" if largest else "none")
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        prioritize([os.getpid()], 0)
+        if postgres:
+            prioritize(database_cpu(postgres), 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
