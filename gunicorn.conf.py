@@ -1,8 +1,8 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
 
-Workers from the number of cores; an access log that records no query strings and never the
-anonymous-question POST. Settings can be overridden on the command line or with
-GUNICORN_CMD_ARGS.
+Workers from the number of cores; an access log that records no query strings, percent-quotes
+every path, and never holds a request for an anonymous page (the question box, GET or POST).
+Settings can be overridden on the command line or with GUNICORN_CMD_ARGS.
 """
 
 import multiprocessing
@@ -10,7 +10,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from dongui.school.questions import is_question_post
+from dongui.anonymity import is_anonymous_path, quote_path
 
 bind = os.environ.get("DONGUI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -26,18 +26,27 @@ max_requests_jitter = 10000
 preload_app = True           # load content and translations once, before forking
 accesslog = "-"
 errorlog = "-"
-# %(U)s is the path without the query string; no referrer, no user agent.
+# %(U)s is the path without the query string, percent-quoted (DonguiLogger.atoms); no referrer,
+# no user agent.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class DonguiLogger(Logger):
-    """The access log without the anonymous-question POST (its time could point at the asker)."""
+    """The access log without the anonymous pages (a line's address and second could point at
+    the student who asked), and with every path percent-quoted (a newline cannot forge a line).
+    Which pages are anonymous is dongui.anonymity's one declaration."""
 
     def access(self, resp, req, environ, request_time):
-        if is_question_post(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")):
+        if is_anonymous_path(environ.get("PATH_INFO", "")):
             return
         super().access(resp, req, environ, request_time)
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = path = quote_path(environ.get("PATH_INFO"))
+        atoms["r"] = f"{environ.get('REQUEST_METHOD')} {path} {environ.get('SERVER_PROTOCOL')}"
+        return atoms
 
 
 logger_class = DonguiLogger

@@ -38,13 +38,18 @@ def init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     install_log_filters()
+    if app.config["PUBLIC_URL"]:
+        from .web import PublicAddress
+
+        app.wsgi_app = PublicAddress(app.wsgi_app, app.config["PUBLIC_URL"])
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _tune_sqlite(app: Flask, db) -> None:
-    """WAL, a busy timeout and foreign keys on every SQLite connection."""
+    """WAL, a busy timeout, foreign keys and secure delete on every SQLite connection (erased
+    rows are overwritten with zeros, not left in free pages: school/privacy.py)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     import sqlalchemy as sa
@@ -58,6 +63,7 @@ def _tune_sqlite(app: Flask, db) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 
@@ -69,13 +75,16 @@ def init_content(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .anonymity import register_url_map
     from .auth import bp as auth_bp
+    from .district import bp as district_bp
     from .help import bp as help_bp
     from .learn import bp as learn_bp
     from .teach import bp as teach_bp
 
-    for blueprint in (auth_bp, help_bp, learn_bp, teach_bp, admin_bp):
+    for blueprint in (auth_bp, help_bp, learn_bp, teach_bp, admin_bp, district_bp):
         app.register_blueprint(blueprint)
+    register_url_map(app.url_map)  # the anonymous pages' matcher routes with the app's own map
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -25,6 +25,8 @@ translate_cli = AppGroup("translate", help="Translations (pybabel wrappers).")
 demo_cli = AppGroup("demo", help="The demo school for trying Dongui out.")
 content_cli = AppGroup("content", help="Lessons, quizzes and help content.")
 roster_cli = AppGroup("roster", help="Class lists.")
+questions_cli = AppGroup("questions", help="The anonymous question box.")
+district_cli = AppGroup("district", help="Districts (교육청) and their schools.")
 
 
 def fail(message: str):
@@ -77,6 +79,66 @@ def create_admin(username, school_slug, display_name, password):
         click.echo(f"One-time password (must be changed at first sign-in): {one_time}")
 
 
+@users_cli.command("create-district-admin")
+@click.argument("username")
+@click.option("--district", "district_slug", required=True, help="The district's slug.")
+@click.option("--name", "display_name", help="Display name (default: the username).")
+@click.option("--password", help="Password; without it you are asked, or one is generated.")
+def create_district_admin_command(username, district_slug, display_name, password):
+    """Create a district admin: aggregates of the district's schools, never a student."""
+    from .school.districts import create_district_admin, find_district
+
+    district = find_district(district_slug)
+    if district is None:
+        fail(f"No district with slug {district_slug!r}.")
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Password (empty: generate one)", hide_input=True,
+                                confirmation_prompt=True, default="", show_default=False) or None
+    if password is not None:
+        check_chosen_password(password, Role.DISTRICT_ADMIN, username)
+    try:
+        user, one_time = create_district_admin(district, username, display_name or username, password)
+    except ValueError as exc:
+        fail(f"Cannot create {username!r}: {exc}.")
+    db.session.commit()
+    click.secho(f"Created district admin {user.username} for {district.name}.", fg="green")
+    if one_time:
+        click.echo(f"One-time password (must be changed at first sign-in): {one_time}")
+
+
+@district_cli.command("create")
+@click.argument("name")
+@click.option("--slug", required=True, help="Short id: a-z, 0-9 and -.")
+def create_district_command(name, slug):
+    """Create a district (교육청)."""
+    from .school.districts import DistrictError, create_district
+
+    try:
+        create_district(name, slug)
+    except DistrictError as exc:
+        fail(f"Cannot create the district: {exc}.")
+    db.session.commit()
+    click.secho(f"Created district {name.strip()} ({slug}).", fg="green")
+
+
+@district_cli.command("add-school")
+@click.argument("district_slug")
+@click.argument("school_slugs", nargs=-1, required=True)
+def add_school_command(district_slug, school_slugs):
+    """Add schools (by slug) to a district; its admins then see their aggregates."""
+    from .school.districts import add_school, find_district
+
+    district = find_district(district_slug)
+    if district is None:
+        fail(f"No district with slug {district_slug!r}.")
+    schools = [select_schools(slug)[0] for slug in school_slugs]
+    added = [school.slug for school in schools if add_school(district, school)]
+    db.session.commit()
+    already = len(schools) - len(added)
+    click.secho(f"{district.name}: added {len(added)} school(s)"
+                + (f", {already} already a member." if already else "."), fg="green")
+
+
 @users_cli.command("reset-password")
 @click.argument("username")
 def reset_password_command(username):
@@ -118,7 +180,7 @@ def export_user(username, output):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete_user(username, yes):
     """Erase a student: account, classes, excusals, progress and attempts (logged)."""
-    from .school.privacy import delete_student
+    from .school.privacy import delete_student, scrub_erased_pages
 
     student = find_student_or_fail(username)
     label = f"{student.username} ({student.display_name}, {student.school.name})"
@@ -127,6 +189,7 @@ def delete_user(username, yes):
         fail("Nothing was deleted.")
     delete_student(student, None)
     db.session.commit()
+    scrub_erased_pages()
     click.secho(f"Deleted student {label} and all of their data.", fg="green")
 
 
@@ -140,7 +203,7 @@ def purge_users(since, school_slug, dry_run, yes):
     """Erase students inactive since a date (never signed in: created before it)."""
     from .clock import utcnow
     from .school.calendar import start_of_day
-    from .school.privacy import purge_inactive
+    from .school.privacy import purge_inactive, scrub_erased_pages
 
     day = parse_day(since, "--inactive-since")
     schools = select_schools(school_slug)
@@ -161,6 +224,7 @@ def purge_users(since, school_slug, dry_run, yes):
     for school, _students in found:
         purge_inactive(school, day, dry_run=False)
     db.session.commit()
+    scrub_erased_pages()
     click.secho(f"Deleted {total} student(s) not seen since {day}.", fg="green")
 
 
@@ -268,6 +332,11 @@ def content_check():
         click.secho(f"warning: {warning}", fg="yellow")
     for line in report.info:
         click.echo(f"note: {line}")
+    letter = report.catalog.letter
+    click.echo(f"The letter home (letters/): {', '.join(letter.texts) if letter else 'not loaded'}.")
+    surveys = report.catalog.surveys
+    click.echo(f"{len(surveys)} before-and-after check(s) in surveys/: "
+               f"{', '.join(s.id for s in surveys) or 'none'}.")
     summary = (f"{len(report.catalog.modules)} module(s), {len(report.errors)} error(s), "
                f"{len(report.warnings)} warning(s).")
     if report.errors:
@@ -279,35 +348,53 @@ def content_check():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--class-id", "class_id", type=int, required=True)
 @click.option("--dry-run", is_flag=True, help="Check the file and print the preview; write nothing.")
-def roster_import(path, class_id, dry_run):
-    """Import a class list (.xlsx or CSV) exactly as the web import does."""
+@click.option("--leave-out-problem-rows", "leave_out", is_flag=True,
+              help="Import the rows without problems and leave out the others (the web preview's "
+                   "second choice); without it, any problem stops the import.")
+def roster_import(path, class_id, dry_run, leave_out):
+    """Import a class list (.xlsx or CSV) exactly as the web import does.
+
+    Run on the server, it acts as the school admin: it may add existing students of the school.
+    """
     from flask_babel import force_locale
 
     from .models import Classroom
-    from .school.roster import apply_import, build_preview
-    from .school.roster_messages import describe
+    from .school.roster import build_preview
+    from .school.roster_files import MAX_FILE_BYTES
+    from .school.roster_import import apply_import
+    from .school.roster_messages import describe, line_groups
 
     classroom = db.session.get(Classroom, class_id)
     if classroom is None:
         fail(f"No class with id {class_id}.")
     with open(path, "rb") as handle:
-        preview = build_preview(path, handle.read(), classroom)
+        preview = build_preview(path, handle.read(MAX_FILE_BYTES + 1), classroom, None)
+    if preview.titles:
+        skipped = "; ".join(f"line {line} ({text})" for line, text in preview.titles)
+        click.echo(f"{path}: the headings are on line {preview.header_line}; skipped above them: {skipped}")
     with force_locale(classroom.school.default_locale):
         for problem in preview.problems:
             where = f"{path}:{problem.line}" if problem.line else path
             click.echo(f"{where}: {describe(problem.code, problem.params)}")
-    if preview.problems:
+    left_out = "lines " + ", ".join(line_groups(preview.left_out))
+    if not preview.importable:
         fail(f"{len(preview.problems)} problem(s); nothing was imported.")
+    if preview.left_out and not leave_out:
+        fail(f"{len(preview.problems)} problem(s); nothing was imported. Fix the file, or run again with "
+             f"--leave-out-problem-rows to import the {len(preview.good_rows)} rows without problems "
+             f"({left_out} left out).")
     summary = (f"{preview.count('create')} new, {preview.count('enroll')} to enroll, "
                f"{preview.count('already')} already in {classroom.name}.")
+    if preview.left_out:
+        summary += f" Left out: {left_out}."
     if dry_run:
         click.secho(f"Dry run: {summary}", fg="green")
         return
     result = apply_import(preview, classroom, None)
     db.session.commit()
     click.secho(f"Imported: {summary}", fg="green")
-    for user, password in result.created:
-        click.echo(f"{user.username}\t{password}\t{user.display_name}")
+    for card, password in result.cards:
+        click.echo(f"{card.username}\t{password}\t{card.display_name}")
 
 
 def check_chosen_password(password: str, role: Role, username: str = "") -> None:
@@ -356,7 +443,18 @@ def backup_command(folder):
     click.echo("To restore: stop Dongui, copy this file over the database file, start Dongui.")
 
 
+@questions_cli.command("release")
+def release_questions():
+    """Run every school's due daily release of anonymous questions (for a cron job; without one,
+    the school's first request after the release time runs it)."""
+    from .school.questions import release_all_due
+
+    released = release_all_due()
+    click.secho(f"Released {released} question(s).", fg="green")
+
+
 def register_commands(app) -> None:
-    for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli, roster_cli):
+    for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli, roster_cli, district_cli,
+                  questions_cli):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

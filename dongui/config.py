@@ -6,6 +6,10 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from limits import parse
 
 from .clock import system_now
 
@@ -50,13 +54,27 @@ def settings_from_environment(instance_path: Path) -> dict:
         "LESSONS_DIR": env("LESSONS_DIR", str(ROOT / "lessons")),
         "QUIZZES_DIR": env("QUIZZES_DIR", str(ROOT / "quizzes")),
         "HELP_DIR": env("HELP_DIR", str(ROOT / "help")),
+        "LETTERS_DIR": env("LETTERS_DIR", str(ROOT / "letters")),
+        "SURVEYS_DIR": env("SURVEYS_DIR", str(ROOT / "surveys")),
+        # The district report is counted again when its figures are older than this (0: always).
+        "DISTRICT_REPORT_MAX_AGE_MINUTES": _env_int("DISTRICT_REPORT_MAX_AGE_MINUTES", 10),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "1" if production else "0") == "1",
-        "LOGIN_LIMIT_PER_USERNAME": env("LOGIN_LIMIT_PER_USERNAME", "10 per 15 minutes"),
+        # A session ends this long after signing in, whatever the activity.
+        "SESSION_LIFETIME_HOURS": _env_int("SESSION_LIFETIME_HOURS", 8),
+        # The address people use (https://dongui.example.kr): cards, links and redirects are built
+        # from it, never from a request's Host header. Required in production.
+        "PUBLIC_URL": (env("PUBLIC_URL") or "").strip().rstrip("/") or None,
+        # A ceiling against guessing from many addresses; one address is slowed down much sooner
+        # (auth/throttle.py), so a classmate cannot lock anyone out.
+        "LOGIN_LIMIT_PER_USERNAME": env("LOGIN_LIMIT_PER_USERNAME", "100 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "150 per minute"),
         "JOIN_LIMIT": env("JOIN_LIMIT", "100 per 10 minutes"),  # a whole class behind one school address
         "SIGNUP_LIMIT": env("SIGNUP_LIMIT", "100 per hour"),
         "QUESTION_LIMIT": env("QUESTION_LIMIT", "5 per day"),
+        # The question box counts its days (release hour, dates, daily limit) in this zone, fixed
+        # at install: a school admin who changes the school's time zone cannot cut a day short.
+        "QUESTION_TIMEZONE": env("QUESTION_TIMEZONE", "Asia/Seoul"),
         "CONTENT_STRICT": not running_content_check(),
         # The validated curriculum, kept between starts (dongui/content/cache.py).
         "CONTENT_CACHE_DIR": env("CONTENT_CACHE_DIR", str(instance_path / "content-cache")),
@@ -81,6 +99,10 @@ FIXED_SETTINGS = {
     "SESSION_COOKIE_NAME": "dongui_session",
     "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
     "SESSION_IDLE_MINUTES": 30,
+    # Sign-in throttling per (username, address): free tries, then waits that double up to a cap.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_DELAY_MAX_SECONDS": 60,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 60,
     "LAST_SEEN_INTERVAL_MINUTES": 5,
     "CLOCK": system_now,
     "RATELIMIT_HEADERS_ENABLED": False,
@@ -140,8 +162,15 @@ def check_settings(config):
             "No SECRET_KEY: set it in the environment, or run `make setup` "
             "(python -m dongui.secret) to create instance/secret_key."
         )
+    check_question_settings(config)
+    check_public_url(config.get("PUBLIC_URL"))
     if not is_production(config):
         return
+    if not config.get("PUBLIC_URL"):
+        raise ConfigurationError(
+            "DONGUI_ENV=production needs PUBLIC_URL, the address people use "
+            "(for example https://dongui.example.kr): sign-in cards and links are built from it."
+        )
     if not os.environ.get("SECRET_KEY"):
         raise ConfigurationError(
             "DONGUI_ENV=production needs SECRET_KEY from the environment "
@@ -157,6 +186,34 @@ def check_settings(config):
         raise ConfigurationError(
             "DONGUI_ENV=production refuses a database in a temporary folder or in memory: "
             "set DATABASE_URL to PostgreSQL or a lasting SQLite path."
+        )
+
+
+def check_question_settings(config) -> None:
+    try:
+        ZoneInfo(config["QUESTION_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigurationError(
+            f"QUESTION_TIMEZONE must be a time zone name such as Asia/Seoul, not {config['QUESTION_TIMEZONE']!r}"
+        ) from exc
+    try:
+        per_day = parse(config["QUESTION_LIMIT"]).get_expiry() == 24 * 3600
+    except ValueError:
+        per_day = False
+    if not per_day:
+        raise ConfigurationError(
+            f"QUESTION_LIMIT must be a number per day, such as '5 per day', not {config['QUESTION_LIMIT']!r}"
+        )
+
+
+def check_public_url(url: str | None) -> None:
+    if url is None:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"PUBLIC_URL must be a scheme and host such as https://dongui.example.kr, not {url!r}"
         )
 
 

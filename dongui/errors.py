@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .anonymity import is_anonymous_endpoint, is_anonymous_path, quote_path
 from .extensions import db
-from .school.questions import is_question_post
 
 ERROR_TEXT = {
     400: (_l("Something in that request was not right"),
@@ -33,7 +33,7 @@ QUESTION_LIMIT_TEXT = (_l("That's all the questions for today"),
 
 def render_error(code: int, status: int | None = None):
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    if code == 429 and request.endpoint == "learn.class_questions":
+    if code == 429 and is_anonymous_endpoint(request.endpoint):
         title, message = QUESTION_LIMIT_TEXT
     return render_template("errors/error.html", code=code, title=title, message=message), (
         status or code
@@ -53,10 +53,11 @@ def handle_csrf_error(error: CSRFError):
 def handle_server_error(error):
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
-    # A failed question POST is logged without its address: the line must not mark an asker.
-    where = "the question box" if is_question_post(request.method, request.path) else (
-        f"{request.method} {request.path}")
-    current_app.logger.error("unhandled error on %s", where, exc_info=original)
+    # No line at all for an anonymous page: its time would mark the student who asked, and an
+    # error's text can hold what was sent (DESIGN.md, "no log line holds a question").
+    if not is_anonymous_path(request.path):
+        current_app.logger.error("unhandled error on %s %s", request.method, quote_path(request.path),
+                                 exc_info=original)
     return render_error(500)
 
 

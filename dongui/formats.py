@@ -9,12 +9,13 @@ reads like the same due date on a student's page: the date written out ("2026년
 오후 3:05", "November 20, 2026, 3:05 PM"). Templates call `|date` and `|datetime` with no width.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from flask_babel import get_locale, get_timezone
+from flask_babel import lazy_gettext as _l
 
 # Babel widths (CLDR): the date as "long" (month spelled out, with the year, no weekday) and the
 # time as "short" (hour and minute; seconds and the zone name say nothing to a teacher).
@@ -88,3 +89,12 @@ def _datetime(tag: str, zone: str, value: datetime) -> str:
 @lru_cache(maxsize=16)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def format_hour(hour: int) -> str:
+    """An hour of the day on the clock, in the reader's language ("오후 4:00", "4:00 PM"); 0 is
+    midnight, said in words."""
+    if hour == 0:
+        return str(_l("midnight"))
+    tag = str(get_locale())
+    return dates.format_time(time(hour), format=TIME_WIDTH, locale=_locale(tag))

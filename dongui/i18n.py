@@ -8,10 +8,10 @@ LANG_COOKIE = "lang"
 
 
 def choose_locale(user, cookie: str | None, accept_languages, languages) -> str:
-    """Signed in: the user's choice, the cookie, the school default. Signed out: the cookie,
-    Accept-Language, then Korean."""
+    """Signed in: the user's choice, the cookie, the school default (a district admin has no
+    school: Korean). Signed out: the cookie, Accept-Language, then Korean."""
     if user is not None:
-        for candidate in (user.locale, cookie, user.school.default_locale):
+        for candidate in (user.locale, cookie, user.school.default_locale if user.school else None):
             if candidate in languages:
                 return candidate
         return languages[0]
@@ -39,7 +39,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    if current_user and current_user.is_authenticated:
+    if current_user and current_user.is_authenticated and current_user.school is not None:
         return current_user.school.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from .content import get_catalog
 from .extensions import db
-from .models import ClassQuestion, Classroom, Enrollment, QuizAttempt, Role, User
+from .models import Assignment, ClassQuestion, Classroom, District, Enrollment, QuizAttempt, Role, User
 from .school.classes import teaches
 
 
@@ -36,6 +36,16 @@ student_or_staff_required = role_required(Role.STUDENT, Role.TEACHER, Role.ADMIN
 # Admins can also teach classes (DESIGN.md, "Data model").
 teacher_required = role_required(Role.TEACHER, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
+# An education office: aggregates of its schools only; no school, class or student page.
+district_admin_required = role_required(Role.DISTRICT_ADMIN)
+
+
+def get_own_district_or_404() -> District:
+    """The signed-in district admin's district (its member schools are what their pages count)."""
+    district = db.session.get(District, current_user.district_id) if current_user.district_id else None
+    if district is None:
+        abort(404)
+    return district
 
 
 def get_school_student_or_404(user_id: int) -> User:
@@ -120,3 +130,13 @@ def get_question_or_404(classroom: Classroom, question_id: str) -> ClassQuestion
     if question is None or question.classroom_id != classroom.id:
         abort(404)
     return question
+
+
+def get_assigned_module_or_404(classroom: Classroom, slug: str):
+    """A student module assigned to `classroom` (a class already checked as the user's); any
+    other slug answers 404. Classroom mode teaches only what the class was assigned."""
+    module = get_catalog().module(slug)
+    if module is None or not module.for_students or db.session.execute(
+            db.select(Assignment.id).filter_by(classroom_id=classroom.id, module_slug=slug)).first() is None:
+        abort(404)
+    return module

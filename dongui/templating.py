@@ -13,7 +13,8 @@ from .models import Role, School
 from .school.contacts import only_school, school_contacts
 from .school.status import STATUS_HELP, STATUS_LABELS, STATUS_SYMBOLS
 
-ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
+ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin"),
+               Role.DISTRICT_ADMIN: _l("District admin")}
 
 
 def inject_layout_values() -> dict:

@@ -1,7 +1,44 @@
 """What every response shares: security headers, the session cookie, and small request helpers."""
 
-from flask import current_app, has_request_context, render_template, request
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+
+# The largest id a database integer holds (SQLite's and PostgreSQL's bigint): a larger number in
+# an address or a query is no id of ours, and answers 404 (or is ignored), never a 500.
+MAX_ID = 2**63 - 1
+
+
+def refuse_ids_past_max(endpoint, values) -> None:
+    """A whole number in an address (`<int:…>`) larger than any database id answers 404 before
+    any query runs (SQLite would raise on it: a 500). Checked here, once the route has matched,
+    rather than in the converter: a converter that refused it would make werkzeug answer 405
+    where a GET and a POST route share an address."""
+    if values and any(type(value) is int and value > MAX_ID for value in values.values()):
+        abort(404)
+
+
+class PublicAddress:
+    """WSGI middleware: with PUBLIC_URL set, every request is seen at that address (its scheme and
+    host), whatever Host header it came with, so nothing Dongui builds (sign-in cards, redirects,
+    links) can take its address from the request."""
+
+    def __init__(self, wsgi_app, public_url: str):
+        parts = urlsplit(public_url)
+        self.wsgi_app, self.scheme, self.host = wsgi_app, parts.scheme, parts.netloc
+
+    def __call__(self, environ, start_response):
+        environ["HTTP_HOST"] = self.host
+        environ["wsgi.url_scheme"] = self.scheme
+        environ.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.wsgi_app(environ, start_response)
+
+
+def site_url() -> str:
+    """The address people use, for cards and links: PUBLIC_URL (required in production); when
+    trying Dongui out without it, the address the request came to."""
+    return current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
 
 
 def confirmed() -> bool:
@@ -19,8 +56,9 @@ def ask_to_confirm(title: str, consequence: str, button: str, back: str, danger:
 
 
 def page_arg() -> int:
-    """The `page` of a long list's address (1 when missing or not a number)."""
-    return request.args.get("page", 1, type=int)
+    """The `page` of a long list's address (1 when missing, not a number, or out of range)."""
+    page = request.args.get("page", 1, type=int)
+    return page if 1 <= page <= MAX_ID // 1000 else 1
 
 
 CONTENT_SECURITY_POLICY = (
@@ -53,4 +91,5 @@ def set_security_headers(response):
 
 def init_web(app) -> None:
     app.session_interface = SessionInterface()
+    app.url_value_preprocessor(refuse_ids_past_max)
     app.after_request(set_security_headers)

@@ -91,6 +91,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite rebuilds a table to change a column (batch mode); with foreign keys on, dropping
+        # the old table would first delete every row that points at it. The pragma only works
+        # outside a transaction: off before the migrations, on again after they are committed.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -99,6 +105,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
 
 
 if context.is_offline_mode():

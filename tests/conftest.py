@@ -52,6 +52,7 @@ def base_config(database_url: str, **overrides) -> dict:
         # A small, stable curriculum for tests; one test checks the shipped one.
         "LESSONS_DIR": str(FIXTURE_CONTENT / "lessons"),
         "QUIZZES_DIR": str(FIXTURE_CONTENT / "quizzes"),
+        "SURVEYS_DIR": str(FIXTURE_CONTENT / "surveys"),
         "CONTENT_STRICT": True,
         "CONTENT_CACHE_DIR": None,  # every test app loads its content afresh
     }
@@ -176,3 +177,20 @@ def content(tmp_path):
     """A copy of the good fixture curriculum that a test may break."""
     shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
     return tmp_path / "content"
+
+
+def release_questions(app):
+    """Run the question box's daily release now, as if its hour had come (school/questions.py):
+    for tests that need an asked question in class_questions without moving the clock."""
+    from dongui.clock import utcnow
+    from dongui.models import PendingQuestion
+    from dongui.school.questions import release_all_due
+
+    with app.app_context():
+        now = utcnow()
+        db.session.execute(sa.update(PendingQuestion).values(release_at=now))
+        db.session.execute(sa.update(School).values(question_release_at=now))
+        db.session.commit()
+        released = release_all_due()
+        db.session.remove()
+        return released

@@ -16,36 +16,45 @@ from tests.worlds import STAFF_MODULE, STUDENT_MODULE, side_of
 
 PUBLIC = {"auth.landing", "auth.login", "auth.lang", "auth.logout", "auth.signup",
           "help.help_page", "help.privacy", "help.healthz"}
-ANY_SIGNED_IN = {"auth.password", "learn.index", "learn.module", "learn.step", "learn.step_done",
-                 "learn.start", "learn.lesson_end", "learn.quiz", "learn.attempt"}
-STUDENTS_ONLY = {"auth.join", "learn.class_questions"}
+ANY_SIGNED_IN = {"auth.password"}
+# Lessons and quizzes: students, and staff who read what they assign; not a district admin.
+LEARNERS = {"learn.index", "learn.module", "learn.step", "learn.step_done", "learn.start",
+            "learn.lesson_end", "learn.quiz", "learn.attempt"}
+STUDENTS_ONLY = {"auth.join", "learn.class_questions", "learn.check"}
 # Signed in, these send the user on to their own start page.
 REDIRECT_WHEN_SIGNED_IN = {"auth.landing", "auth.login", "auth.signup"}
 # Class pages an admin of the class's school may read without teaching it (read-only).
-ADMIN_MAY_VIEW = {"teach.dashboard", "teach.class_module", "teach.export_class", "teach.student"}
+ADMIN_MAY_VIEW = {"teach.dashboard", "teach.class_module", "teach.export_class", "teach.student",
+                  "teach.checks", "teach.checks_export"}
 ROLES_ALLOWED = {
-    "signed_in": {Role.STUDENT, Role.TEACHER, Role.ADMIN},
+    "signed_in": {Role.STUDENT, Role.TEACHER, Role.ADMIN, Role.DISTRICT_ADMIN},
+    "learner": {Role.STUDENT, Role.TEACHER, Role.ADMIN},
     "student": {Role.STUDENT},
     "staff": {Role.TEACHER, Role.ADMIN},
     "admin": {Role.ADMIN},
+    "district": {Role.DISTRICT_ADMIN},
 }
 WALKED_METHODS = {"GET", "POST"}
 
 
 def access(endpoint: str) -> str:
-    """public | signed_in | student | staff | admin."""
+    """public | signed_in | learner | student | staff | admin | district."""
     if endpoint in PUBLIC:
         return "public"
     if endpoint in ANY_SIGNED_IN:
         return "signed_in"
+    if endpoint in LEARNERS:
+        return "learner"
     if endpoint in STUDENTS_ONLY:
         return "student"
     if endpoint.startswith("teach."):
         return "staff"
     if endpoint.startswith("admin."):
         return "admin"
+    if endpoint.startswith("district."):
+        return "district"
     pytest.fail(f"classify the new endpoint {endpoint!r} in tests/security_walk.py (PUBLIC, "
-                "ANY_SIGNED_IN or STUDENTS_ONLY) so the security walks know who may use it")
+                "ANY_SIGNED_IN, LEARNERS or STUDENTS_ONLY) so the security walks know who may use it")
 
 
 def may_use(role: Role | None, endpoint: str) -> bool:
@@ -131,9 +140,23 @@ def is_staff_rule(rule) -> bool:
 
 
 def make_viewer(world, role: Role | None) -> Viewer:
-    """Signed out, or signed in as school A's pupil of class A1, its teacher, or its admin."""
+    """Signed out, or signed in as school A's pupil of class A1, its teacher, its admin, or the
+    admin of district D (school A's education office)."""
     if role is None:
         return Viewer(None, None, own_values(world, attempt="attempt:A1", question="question:A1"))
+    if role == Role.DISTRICT_ADMIN:
+        # School A's objects are as foreign to them as school B's: they see the school's name and
+        # its counts, never a class, a person or a question.
+        seen = {"dadmin:D", "district:D", "school:A"}
+        extra = [Option("a class of a school of the district", "class_id", class_bundle(world, "A1")),
+                 Option("a student of a school of the district", "student_id",
+                        {"student_id": world["pupil:A1"]}),
+                 Option("a student's attempt", "attempt_id", {"attempt_id": world["attempt:A1"]}),
+                 Option("a question of a school of the district", "question_id",
+                        {"question_id": world["question:A1"]}),
+                 Option("a teacher of a school of the district", "user_id", {"user_id": world["teacher:A1"]})]
+        return Viewer(role, "dadmin:D", own_values(world, attempt="attempt:A1", question="question:A1"),
+                      common_options(world) + extra, seen.__contains__)
     if role == Role.STUDENT:
         own = own_values(world, attempt="attempt:A1", question="question:A1")
         seen = {"pupil:A1", "school:A", "contact:A", "class:A1", "question:A1", "teacher:A1",
@@ -180,8 +203,8 @@ def make_viewer(world, role: Role | None) -> Viewer:
                   lambda key: side_of(key).startswith("A") and key not in others_questions)
 
 
-ROLES = [None, Role.STUDENT, Role.TEACHER, Role.ADMIN]
-ROLE_IDS = ["signed-out", "student", "teacher", "admin"]
+ROLES = [None, Role.STUDENT, Role.TEACHER, Role.ADMIN, Role.DISTRICT_ADMIN]
+ROLE_IDS = ["signed-out", "student", "teacher", "admin", "district-admin"]
 
 
 def own_get_walk(app, client, own: dict):

@@ -61,6 +61,7 @@ def text_files():
     yield from sorted((ROOT / "quizzes").glob("*.yaml"))
     yield from sorted((ROOT / "lessons" / "_shared").glob("*.md"))
     yield from sorted((ROOT / "help").glob("*.md"))  # the help and privacy pages, too
+    yield from sorted((ROOT / "letters").glob("*.md"))  # the letter home (가정통신문)
 
 
 @pytest.mark.parametrize("path", list(text_files()), ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -115,3 +116,14 @@ def test_every_source_has_a_short_title_and_outlet_in_both_languages(report):
     for module in report.catalog.modules:
         for source in module.sources:
             assert set(source.display) == set(source.outlet) == {"ko", "en"}, (module.slug, source.title)
+
+
+def test_every_student_module_has_a_line_for_families_and_a_45_minute_plan_by_step(report):
+    """The letter home lists each module with a line written for parents; classroom mode shows
+    the plan's row for the step on the projector (issue 19)."""
+    for module in report.catalog.student_modules():
+        for locale, text in module.texts.items():
+            assert text.family and len(text.family) <= 160, (module.slug, locale)
+            assert len(text.plan) >= 4 and any(row.steps for row in text.plan), (module.slug, locale)
+            assert all(max(row.steps, default=0) <= module.step_count for row in text.plan), (module.slug, locale)
+        assert [r.steps for r in module.texts["ko"].plan] == [r.steps for r in module.texts["en"].plan], module.slug

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from dongui.extensions import db
 from dongui.models import Assignment, Enrollment, Excusal, ModuleProgress, QuizAttempt, Role
 from tests.conftest import login
+from tests.helpers import count_statements, make_class_of
 
 DONE = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -103,38 +104,6 @@ def test_students_and_other_teachers_cannot_see_it(app, client, classroom, make_
     assert pupil.get(f"/teach/classes/{classroom['id']}").status_code == 403
 
 
-def make_class_of(app, make_user, make_school, make_classroom, size):
-    school = make_school(slug=f"q{size}")
-    teacher = make_user(role=Role.TEACHER, username=f"teacher{size}", school_id=school)
-    students = [make_user(username=f"q{size}-{n}", school_id=school) for n in range(size)]
-    class_id = make_classroom(teacher, students=students)
-    with app.app_context():
-        for position, slug in enumerate(["sample", "korean-only"], start=1):
-            db.session.add(Assignment(classroom_id=class_id, module_slug=slug, position=position))
-            for student in students:
-                db.session.add(ModuleProgress(user_id=student, module_slug=slug, last_step=2, attempts=1,
-                                              best_score=0.5))
-                db.session.add(QuizAttempt(user_id=student, module_slug=slug, content_hash="x", score=1,
-                                           max_score=2, passed=False, answers={},
-                                           submit_token=f"{student}-{slug}"))
-        db.session.commit()
-    return class_id
-
-
-def count_statements(app, client, path) -> int:
-    client.get(path)  # warm up: last-seen writes and the like happen once
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: statements.append(1)  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_query_count_does_not_grow_with_students(app, make_user, make_school, make_classroom):
     counts = {}
     for size in (5, 50):
@@ -183,7 +152,7 @@ def test_csv_export_matches_the_screen(app, client, classroom, make_user):
         student = db.session.get(__import__("dongui.models", fromlist=["User"]).User, classroom["students"][5])
         student.display_name = "=HYPERLINK(\"http://x\")"
         db.session.commit()
-    response = client.get(f"/teach/classes/{classroom['id']}/export.csv")
+    response = client.post(f"/teach/classes/{classroom['id']}/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     raw = response.get_data()
     assert raw.startswith("\ufeff".encode("utf-8"))
@@ -194,7 +163,7 @@ def test_csv_export_matches_the_screen(app, client, classroom, make_user):
     assert by_name["다라"][2:5] == ["기한 지남", "2", ""]
     assert by_name["사아"][2] == "면제"
     assert "'=HYPERLINK(\"http://x\")" in by_name
-    assert client.get(f"/teach/classes/{classroom['id']}/export.csv").get_data() == raw
+    assert client.post(f"/teach/classes/{classroom['id']}/export.csv").get_data() == raw
 
 
 def test_student_page_shows_modules_attempts_and_actions(app, client, classroom):
@@ -229,7 +198,7 @@ def test_school_report_figures_on_a_known_seed(app, classroom, make_user):
     assert "20% (1/5)" in text           # sample: 5 counted (one excused), 1 completed
     assert "17% (1/6)" in text           # korean-only
     assert "기한 지남" in text
-    csv_rows = admin.get("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
+    csv_rows = admin.post("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
     assert csv_rows[0].startswith("구분,이름,이수") and any(r.endswith(",2,11,18,4") for r in csv_rows)
 
 
@@ -303,7 +272,7 @@ def test_a_student_in_two_classes_counts_once_in_each(app, make_user, make_schoo
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", admin.get("/admin").get_data(as_text=True)))
     assert text.count("100% (1/1)") == 2   # once in each class
     assert "100% (2/2)" in text            # the module across both classes
-    csv_rows = admin.get("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
+    csv_rows = admin.post("/admin/export.csv").get_data().decode("utf-8-sig").splitlines()
     assert "학급,A반,1,1,100,0" in csv_rows and "학급,B반,1,1,100,0" in csv_rows
     assert "단원,표본 수업,2,2,100,0" in csv_rows  # the export says what the screen says
 

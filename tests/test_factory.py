@@ -29,6 +29,7 @@ def lasting_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def production(monkeypatch):
     monkeypatch.setenv("DONGUI_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://dongui.example.kr")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     return monkeypatch
 

@@ -35,6 +35,15 @@ def make_attempt(client):
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
+def assign_sample(app, class_id):
+    from dongui.extensions import db
+    from dongui.models import Assignment
+
+    with app.app_context():
+        db.session.add(Assignment(classroom_id=class_id, module_slug="sample", position=1))
+        db.session.commit()
+
+
 def check_headers(response, path):
     assert response.headers["Content-Security-Policy"] == EXPECTED_CSP, path
     assert response.headers["X-Content-Type-Options"] == "nosniff", path
@@ -57,6 +66,7 @@ def test_every_get_route_has_headers_and_html_lang(app, client, make_user, make_
         if role != Role.STUDENT:
             student_id = make_user(username="pupil", school_id=school_id)
             class_id = make_classroom(user_id, students=[student_id])
+            assign_sample(app, class_id)  # classroom mode presents only an assigned module
         else:  # the student's own class (its question box)
             teacher_id = make_user(role=Role.TEACHER, username="their-teacher", school_id=school_id)
             class_id = make_classroom(teacher_id, students=[user_id])

@@ -96,11 +96,12 @@ def test_dates_use_the_schools_time_zone(app, client, make_user, make_school, cl
 
     school_id = make_school(timezone="Asia/Seoul")
     make_user(role=Role.ADMIN, username="boss", school_id=school_id)
+    clock.advance(hours=13)  # 16:00 UTC: already the 26th in Seoul, still the 25th in UTC
     login(client, "boss")
-    client.get("/admin")  # records last_seen_at at 03:00 UTC = 12:00 in Seoul
+    client.get("/admin")  # records last_seen_at (shown to staff as a date only)
     client.set_cookie("lang", "en")
     page = client.get("/admin/teachers").get_data(as_text=True)
-    assert "12:00" in page and "3:00" not in page
+    assert "November 26, 2026" in page and "November 25, 2026" not in page
 
 
 def test_korean_catalog_is_complete():

@@ -17,7 +17,7 @@ from dongui.school.passwords import (
     password_problem,
 )
 from tests.conftest import PASSWORD, get_user, login
-from tests.test_roster import upload
+from tests.helpers import upload
 
 TOO_COMMON = "This password is too common. Choose one that is harder to guess."
 NOT_USERNAME = "Your password cannot be your username."

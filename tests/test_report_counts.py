@@ -1,51 +1,13 @@
 """The school report and the class dashboard count in SQL; here a random school is counted again
 in plain Python, row by row, and the figures must agree (both databases)."""
 
-import random
-from datetime import UTC, datetime
-
 from dongui.admin.presenters import assignment_counts
 from dongui.content import get_catalog
 from dongui.extensions import db
-from dongui.models import Assignment, Classroom, Enrollment, Excusal, ModuleProgress, Role, User
+from dongui.models import Assignment, Classroom, Enrollment, Excusal, ModuleProgress, User
 from dongui.school.status import Status
 from dongui.teach.dashboard import build_dashboard
-
-DONE = datetime(2026, 11, 20, tzinfo=UTC)
-
-
-def make_random_school(app, make_user, make_school, make_classroom, seed: int):
-    rng = random.Random(seed)
-    school = make_school(slug=f"random-{seed}")
-    teacher = make_user(role=Role.TEACHER, username=f"teacher-{seed}", school_id=school)
-    students = [make_user(username=f"r{seed}-{n}", school_id=school) for n in range(24)]
-    class_ids = []
-    for c in range(4):
-        members = rng.sample(students, rng.randint(0, 12))  # some students are in two classes
-        class_ids.append(make_classroom(teacher, students=members, name=f"{c + 1}반"))
-    with app.app_context():
-        slugs = [m.slug for m in get_catalog().student_modules()]
-        for class_id in class_ids:
-            for position, slug in enumerate(rng.sample(slugs, rng.randint(0, len(slugs))), start=1):
-                db.session.add(Assignment(classroom_id=class_id, module_slug=slug, position=position))
-        for student in students:
-            for slug in slugs:
-                state = rng.choice(["none", "started", "read", "passed_only", "completed"])
-                if state != "none":
-                    db.session.add(ModuleProgress(
-                        user_id=student, module_slug=slug, last_step=1, attempts=1,
-                        lesson_done_at=DONE if state in ("read", "completed") else None,
-                        quiz_passed_at=DONE if state in ("passed_only", "completed") else None))
-            # Excusals: mostly for the student's classes, some for modules not assigned there,
-            # some left over from a class the student is not in.
-            for class_id in rng.sample(class_ids, 2):
-                if rng.random() < 0.4:
-                    db.session.add(Excusal(classroom_id=class_id, student_id=student,
-                                           module_slug=rng.choice(slugs)))
-            if rng.random() < 0.15:
-                db.session.get(User, student).deactivated_at = DONE
-        db.session.commit()
-    return class_ids
+from tests.helpers import make_random_school
 
 
 def counted_by_hand(class_ids):

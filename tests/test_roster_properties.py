@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from dongui.extensions import db
 from dongui.models import Enrollment, Role, School, User
 from dongui.school.classes import create_classroom
-from dongui.school.roster import apply_import, build_preview, parse_upload
+from dongui.school.roster import build_preview, parse_upload
+from dongui.school.roster_import import apply_import
 from tests.conftest import login
 
 FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -37,8 +38,8 @@ def mutate(data: bytes, edits) -> bytes:
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=2000), filename=FILENAMES)
 def test_random_bytes_never_raise(data, filename):
-    rows, problems, _skipped = parse_upload(filename, data)
-    assert isinstance(rows, list) and isinstance(problems, list)
+    preview = parse_upload(filename, data)
+    assert isinstance(preview.rows, list) and isinstance(preview.problems, list)
 
 
 @settings(max_examples=300, deadline=None)
@@ -102,14 +103,14 @@ def test_valid_rosters_import_exactly_their_rows(app, names, numbered, encoding)
                        display_name="T", role=Role.TEACHER, password_hash="x")
         db.session.add(teacher)
         classroom = create_classroom(school, teacher, "반", 2026)
-        preview = build_preview("명단.csv", data, classroom)
+        preview = build_preview("명단.csv", data, classroom, teacher)
         assert preview.can_import, [(p.line, p.code) for p in preview.problems]
         result = apply_import(preview, classroom, teacher)
         db.session.commit()
         imported = db.session.execute(
             sa.select(User.display_name, Enrollment.number).join(Enrollment, Enrollment.student_id == User.id)
             .where(Enrollment.classroom_id == classroom.id)).all()
-        assert len(result.created) == len(names)
+        assert result.created == len(result.cards) == len(names)
         assert sorted(name for name, _n in imported) == sorted(names)
         if numbered:
             assert sorted(n for _name, n in imported) == list(range(1, len(names) + 1))

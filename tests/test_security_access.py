@@ -109,8 +109,11 @@ def check_signed_in(viewer, rule, method, path, label, response) -> list[str]:
 
 
 def allowed_changes(diff: dict) -> bool:
-    """The walk may only add export records (a GET of an export is logged by design)."""
+    """The walk may only add export records (an export, a POST, is logged by design), and the
+    district report's kept figures (counts, written when a view counts them)."""
     for table, rows in diff.items():
+        if table == "district_figures":
+            continue
         if table != "audit_events" or rows["removed"]:
             return False
         if not all("'school.export'" in row or "'class.export'" in row for row in rows["added"]):
@@ -199,7 +202,7 @@ def test_own_objects_by_post_and_the_admins_read_only_view(app, client):
     for path in (f"/teach/classes/{class_a2}", f"/teach/classes/{class_a2}/students/{pupil_a2}",
                  f"/teach/classes/{class_a2}/modules/{STUDENT_MODULE}",
                  f"/teach/classes/{class_a2}/export.csv"):
-        response = client.get(path)
+        response = client.post(path) if path.endswith(".csv") else client.get(path)
         assert response.status_code == 200, path
         assert "NmPupilA2" in response.get_data(as_text=True), path
     for path in (f"/teach/classes/{class_a2}/roster", f"/teach/classes/{class_a2}/questions",

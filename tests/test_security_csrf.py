@@ -69,8 +69,8 @@ POST_BODIES = {
     "admin.reassign": lambda w, x: {"successor": w["teacher:A2"]},
     "admin.student_delete": lambda w, x: {"username": w.usernames["pupil:A1"]},
 }
-CSRF_USER = {"public": None, "signed_in": "pupil:A1", "student": "pupil:A1", "staff": "teacher:A1",
-             "admin": "admin:A"}
+CSRF_USER = {"public": None, "signed_in": "pupil:A1", "learner": "pupil:A1", "student": "pupil:A1",
+             "staff": "teacher:A1", "admin": "admin:A", "district": "dadmin:D"}
 
 
 def csrf_values(world, endpoint: str, rule) -> dict:
@@ -115,7 +115,7 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app, client):
             user = "pupil:A1"  # signing out is only worth forging for someone signed in
         by_user.setdefault(user, []).append(rule)
     problems, tried = [], 0
-    for user in (None, "pupil:A1", "teacher:A1", "admin:A"):
+    for user in (None, "pupil:A1", "teacher:A1", "admin:A", "dadmin:D"):
         if user is not None:
             login_with_csrf(client, world.usernames[user])
         for rule in by_user.get(user, []):

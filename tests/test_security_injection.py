@@ -13,7 +13,7 @@ from markupsafe import escape
 from dongui.extensions import db
 from dongui.models import ClassQuestion, Classroom, QuizAttempt, Role, School, User
 from dongui.school.accounts import create_user
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, release_questions
 from tests.security_walk import URL_ATTRIBUTES, Page, own_get_walk
 from tests.worlds import STUDENT_MODULE
 
@@ -175,6 +175,7 @@ def fill_every_field(app, clients, rec: Recorder) -> dict:
 
     rec.post(student, "/join", "joined", data={"join_code": first.join_code})
     rec.post(student, f"/learn/classes/{first.id}", data={"body": QUESTION})
+    release_questions(app)  # the day's release, so the teacher has the question to answer
     rec.post(stranger, "/signup", "signed up", data={
         "join_code": first.join_code, "display_name": SIGNUP_NAME, "username": "sg-xss",
         "password": STRONG_PASSWORD, "confirm_password": STRONG_PASSWORD})
@@ -235,14 +236,14 @@ def test_payloads_in_every_free_text_field_come_out_escaped(app):
 
     # Exports: the class CSV (teacher and admin), the school report CSV, the student's JSON.
     for name in ("teacher", "admin"):
-        response = clients[name].get(f"/teach/classes/{made['first']}/export.csv")
+        response = clients[name].post(f"/teach/classes/{made['first']}/export.csv")
         assert response.status_code == 200 and response.mimetype == "text/csv"
         problems, cells = csv_problems(response.data, f"{name} class export")
         rec.problems += problems
         for roster_name in ROSTER_NAMES[:4] + [STUDENT_NAME, SIGNUP_NAME]:
             expected = "'" + roster_name if roster_name.startswith(FORMULA_STARTS) else roster_name
             assert expected in cells, (name, roster_name)
-    response = clients["admin"].get("/admin/export.csv")
+    response = clients["admin"].post("/admin/export.csv")
     problems, cells = csv_problems(response.data, "school report")
     rec.problems += problems
     assert "'" + CLASS_NAME in cells and "'" + CLASS2_RENAMED in cells

@@ -6,7 +6,8 @@ two teachers; each teacher has a class (A1, A2, B1, B2) with two students (a "pu
 and hidden); audit events; and the school's own help contact. Every person, class, school,
 contact and question carries a unique, recognisable text (`World.texts`), so a test can look
 for any of them in a page it must not appear on. The admin of each school also co-teaches the
-school's first class (admins can teach, DESIGN.md "Data model").
+school's first class (admins can teach, DESIGN.md "Data model"). Two districts (교육청) hold one
+school each, D school A and E school B, and D has a district admin.
 """
 
 import re
@@ -20,6 +21,7 @@ from dongui.models import (
     Assignment,
     ClassQuestion,
     ClassTeacher,
+    District,
     Enrollment,
     Excusal,
     ModuleProgress,
@@ -31,6 +33,7 @@ from dongui.models import (
 from dongui.school.accounts import create_user
 from dongui.school.audit import record_audit
 from dongui.school.classes import create_classroom
+from dongui.school.districts import add_school, create_district, create_district_admin
 from tests.conftest import PASSWORD
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
@@ -41,8 +44,11 @@ STUDENT_MODULE = "sample"
 OTHER_STUDENT_MODULE = "korean-only"
 STAFF_MODULE = "staff-only"
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
-# Written by every signed-in request at most every few minutes: not a change a test looks for.
-IGNORED_COLUMNS = {("users", "last_seen_at")}
+# Written by signed-in requests on their own schedule (last active, at most every few minutes; the
+# question box's next daily release, by the school's first request after it) or by signing out
+# (the session version moves on, so no copy of the cookie works): not changes a test looks for.
+IGNORED_COLUMNS = {("users", "last_seen_at"), ("schools", "question_release_at"),
+                   ("users", "session_version")}
 
 
 @dataclass
@@ -149,8 +155,23 @@ def build_world(app) -> World:
                                   f"NmTeacher{side}{number}")
                 record_audit(school.id, admin.id, "teacher.create", "user", teacher.id)
                 _classroom(world, school, teacher, f"{side}{number}", admin)
+        _districts(world)
         db.session.commit()
     return world
+
+
+def _districts(world: World) -> None:
+    """District D (school A, with its district admin) and district E (school B)."""
+    for key, side in (("D", "A"), ("E", "B")):
+        district = create_district(f"NmDistrict{key}", f"nm-district-{key.lower()}")
+        add_school(district, db.session.get(School, world[f"school:{side}"]))
+        world.ids[f"district:{key}"] = district.id
+        world.texts[f"district:{key}"] = [district.name]
+    district = db.session.get(District, world["district:D"])
+    user, _ = create_district_admin(district, "u-dadmin-d", "NmDistrictAdminD", PASSWORD)
+    world.ids["dadmin:D"] = user.id
+    world.usernames["dadmin:D"] = user.username
+    world.texts["dadmin:D"] = [user.display_name, user.username]
 
 
 def snapshot(app) -> dict[str, list[tuple]]:

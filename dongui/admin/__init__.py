@@ -5,6 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import audit, report, settings, students, teachers  # the views
+from . import audit, checks, report, settings, students, teachers  # the views
 
-__all__ = ["audit", "bp", "report", "settings", "students", "teachers"]
+__all__ = ["audit", "bp", "checks", "report", "settings", "students", "teachers"]

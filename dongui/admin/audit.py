@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..permissions import admin_required
 from ..school.audit import ACTION_LABELS, TARGET_LABELS
 from ..school.calendar import start_of_day
-from ..web import page_arg
+from ..web import MAX_ID, page_arg
 from . import bp
 from .forms import AuditFilterForm
 from .queries import (
@@ -66,4 +66,4 @@ def parse_actor(value: str | None) -> int | None:
     """"none" → 0 (no actor left), a number → that user id, anything else → any actor."""
     if value == "none":
         return 0
-    return int(value) if value and value.isdigit() and int(value) > 0 else None
+    return int(value) if value and value.isdigit() and 0 < int(value) <= MAX_ID else None

@@ -18,6 +18,8 @@ from ..models import (
     User,
 )
 from ..school.calendar import is_past_due, local_today
+from ..school.letters import slip_counts
+from ..school.participation import participation_counts
 from .queries import class_names_by_student
 
 
@@ -26,6 +28,7 @@ class Tally:
     completed: int = 0
     assigned: int = 0   # students × assigned modules, excusals left out
     overdue: int = 0
+    took_part: int = 0  # of the assigned: present when the module was taught in class (수업 참여)
 
     @property
     def share(self) -> float:
@@ -40,6 +43,7 @@ class ClassLine:
     students: int
     taught_by_me: bool
     tally: Tally = field(default_factory=Tally)
+    slips: tuple[int, int, int] = (0, 0, 0)  # the letter home: returned, with questions, kept home
 
 
 @dataclass
@@ -60,11 +64,11 @@ class SchoolReport:
     @property
     def total(self) -> Tally:
         return Tally(sum(c.tally.completed for c in self.classes), sum(c.tally.assigned for c in self.classes),
-                     sum(c.tally.overdue for c in self.classes))
+                     sum(c.tally.overdue for c in self.classes), sum(c.tally.took_part for c in self.classes))
 
 
 def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -> SchoolReport:
-    """Six queries whatever the school's size; the database counts, Python only adds up."""
+    """A fixed number of queries whatever the school's size; the database counts, Python only adds up."""
     classes = db.session.execute(db.select(Classroom.id, Classroom.name).where(
         Classroom.school_id == school.id, Classroom.archived_at.is_(None)).order_by(Classroom.name)).all()
     lines = {c.id: ClassLine(c.id, c.name, [], 0, False) for c in classes}
@@ -86,17 +90,24 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
     modules: dict[str, ModuleLine] = {}
     today = local_today(school.timezone)
     students = {class_id: line.students for class_id, line in lines.items()}
+    # Taught in class: who took part, and whom the class's record completes (school/participation.py).
+    in_class = participation_counts(class_ids, school.participation_completes)
     for class_id, slug, due_on, assigned, completed in assignment_counts(class_ids, students):
         module = catalog.module(slug)
         if module is None:
             continue
         line = modules.setdefault(slug, ModuleLine(slug, module.text(locale).title))
         line.classes += 1
+        took_part, completed_in_class = in_class.get((class_id, slug), (0, 0))
+        completed += completed_in_class
         overdue = (assigned - completed) if is_past_due(due_on, today) else 0
         for tally in (lines[class_id].tally, line.tally):
             tally.assigned += assigned
             tally.completed += completed
             tally.overdue += overdue
+            tally.took_part += took_part
+    for class_id, counts in slip_counts(class_ids).items():
+        lines[class_id].slips = counts
 
     return SchoolReport(
         classes=list(lines.values()),

@@ -70,6 +70,7 @@ def student_delete(user_id):
         name = student.display_name
         privacy.delete_student(student, current_user)
         db.session.commit()
+        privacy.scrub_erased_pages()
         flash(_("%(name)s and all of their data were deleted.", name=name), "success")
         return redirect(url_for("admin.students"))
     return render_template("admin/student_delete.html", student=student, form=form,

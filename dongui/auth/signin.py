@@ -9,15 +9,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import limiter
 from ..models import normalize_username
 from ..safety import is_safe_next
 from ..school.accounts import authenticate
-from . import bp
+from . import bp, throttle
 from .forms import LoginForm
-from .sessions import end_session, landing_url, start_session
+from .sessions import landing_url, sign_out_everywhere, start_session
 
 
 def login_username_key() -> str:
@@ -25,7 +26,8 @@ def login_username_key() -> str:
 
 
 def login_failed(response) -> bool:
-    # A successful sign-in redirects; a failed one shows the form again.
+    # A successful sign-in redirects; a failed one shows the form again (a throttled one, 429,
+    # checked no password and is not counted).
     return response.status_code == 200
 
 
@@ -54,13 +56,22 @@ def login():
         return redirect(landing_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        username, address = normalize_username(form.username.data), request.remote_addr or ""
+        wait = throttle.wait_seconds(username, address)
+        if wait:
+            form.password.errors.append(ngettext(
+                "Too many wrong passwords for this username. Wait %(num)d second, then try again.",
+                "Too many wrong passwords for this username. Wait %(num)d seconds, then try again.", wait))
+            return render_template("auth/login.html", form=form), 429
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
+            throttle.record_success(username, address)
             start_session(user)
             if user.must_change_password:
                 return redirect(url_for("auth.password"))
             target = form.next.data
             return redirect(target if is_safe_next(target) else landing_url(user))
+        throttle.record_failure(username, address)
         # One message whether or not the username exists.
         form.password.errors.append(_("That username and password don't match. Try again."))
     return render_template("auth/login.html", form=form)
@@ -68,7 +79,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST, so no link or image can sign someone out)."""
-    end_session()
+    """Sign out, everywhere (a POST, so no link or image can sign someone out; quick exit sends
+    it as a beacon)."""
+    sign_out_everywhere()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))

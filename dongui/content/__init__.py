@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
+from markupsafe import Markup
 
 from . import cache
 from .checks import LOCALES, Problems
@@ -18,13 +19,16 @@ from .lessons import (
     read_legal,
     read_lesson_text,
     read_meta,
+    read_notes_plan,
     read_sources,
     read_teacher_notes,
 )
+from .letters import Letter, load_letter
 from .quizzes import read_quiz
 from .rules import check_course
 from .schema import Module
-from .shared import SharedContent, load_shared
+from .shared import REQUIRED_PROTOCOL, SharedContent, load_shared
+from .surveys import Survey, load_surveys
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LEGAL_REVIEW_NOTE = (
@@ -37,6 +41,14 @@ LEGAL_REVIEW_NOTE = (
 class Catalog:
     help: HelpContent
     modules: tuple[Module, ...]
+    letter: Letter | None = None  # letters/: the letter home (가정통신문); None without LETTERS_DIR
+    disclosure: dict | None = None  # locale -> the disclosure protocol's HTML (classroom mode's notes)
+    surveys: tuple[Survey, ...] = ()  # surveys/: the before-and-after checks; none without SURVEYS_DIR
+
+    @property
+    def check_survey(self) -> Survey | None:
+        """The check classes take (the first survey by order), or None: no check is offered."""
+        return self.surveys[0] if self.surveys else None
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)
@@ -61,9 +73,15 @@ def load_catalog(config, today: date | None = None) -> LoadReport:
     shared = load_shared(lessons_dir, help_content, problems)
     modules = load_modules(lessons_dir, quizzes_dir, shared, problems, today or date.today())
     check_course(modules, lessons_dir, quizzes_dir, shared, problems, Path(config["HELP_DIR"]))
+    letter = load_letter(config["LETTERS_DIR"], help_content, problems) if config.get("LETTERS_DIR") else None
+    surveys = load_surveys(config["SURVEYS_DIR"], {m.slug for m in modules if m.for_students}, problems) \
+        if config.get("SURVEYS_DIR") else ()
     legal = [m.slug for m in modules if m.legal]
     info = (LEGAL_REVIEW_NOTE.format(count=len(legal), slugs=", ".join(legal)),) if legal else ()
-    catalog = Catalog(help=help_content, modules=modules)
+    disclosure = {locale: Markup(shared.include_html(REQUIRED_PROTOCOL, locale, 0))
+                  for locale in LOCALES if (REQUIRED_PROTOCOL, locale) in shared.protocols}
+    catalog = Catalog(help=help_content, modules=modules, letter=letter, disclosure=disclosure,
+                      surveys=surveys)
     return LoadReport(catalog, tuple(problems.errors), tuple(problems.warnings), info)
 
 
@@ -110,7 +128,8 @@ def load_module(folder: Path, quizzes_dir: Path, shared: SharedContent,
     check_steps_match(texts, folder, problems)
     if problems.count() > before:
         return None
-    texts = {loc: replace(text, teacher_notes=read_teacher_notes(folder, loc, shared, problems))
+    texts = {loc: replace(text, teacher_notes=read_teacher_notes(folder, loc, shared, problems),
+                          plan=read_notes_plan(folder, loc, shared, problems))
              for loc, text in texts.items()}
     if problems.count() > before:
         return None

@@ -28,7 +28,9 @@ def content_key(config, today: date) -> str:
     digest.update("|".join(version(name) for name in RENDERERS).encode())
     for code in sorted(CODE_DIR.glob("*.py")):
         digest.update(code.read_bytes())
-    for setting in ("LESSONS_DIR", "QUIZZES_DIR", "HELP_DIR"):
+    for setting in ("LESSONS_DIR", "QUIZZES_DIR", "HELP_DIR", "LETTERS_DIR", "SURVEYS_DIR"):
+        if not config.get(setting):
+            continue
         folder = Path(config[setting])
         digest.update(f"|{setting}={folder}|".encode())
         for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else ():

@@ -9,6 +9,7 @@ from .errors import ContentError
 from .frontmatter import split_front_matter
 from .help import check_references
 from .markdown import find_includes, render_markdown
+from .plans import read_plan
 from .schema import (
     AGES,
     AUDIENCES,
@@ -32,7 +33,7 @@ REPOST_SITES = ("theqoo.net", "jjang0u.com", "taptalk.net", "humanssb.co.kr", "d
                 "fmkorea.com", "instiz.net", "pann.nate.com", "ruliweb.com", "clien.net",
                 "ppomppu.co.kr", "todayhumor.co.kr", "mlbpark.donga.com", "natepann.com")
 TEXT_REQUIRED = ("title", "summary", "key_points")
-TEXT_OPTIONAL = ("content_note",)
+TEXT_OPTIONAL = ("content_note", "family")
 STEP_HEADING = re.compile(r"^## (?!#)(.*?)\s*(?:\{:\s*([^}]*)\})?\s*$")
 
 
@@ -139,12 +140,13 @@ def read_lesson_text(path: Path, locale: str, shared: SharedContent, problems: P
     title = problems.text(meta, "title", path) if "title" in meta else None
     summary = problems.text(meta, "summary", path) if "summary" in meta else None
     note = problems.text(meta, "content_note", path, required=False)
+    family = problems.text(meta, "family", path, required=False)
     key_points = problems.text_list(meta, "key_points", path) if "key_points" in meta else None
     steps = split_steps(body, body_line, path, locale, shared, problems, for_staff)
     if problems.count() > before:
         return None
     return LessonText(locale=locale, title=title, summary=summary, content_note=note,
-                      key_points=key_points, steps=steps, teacher_notes=None)
+                      key_points=key_points, steps=steps, teacher_notes=None, family=family)
 
 
 def split_steps(body: str, first_line: int, path: Path, locale: str, shared: SharedContent,
@@ -219,6 +221,14 @@ def read_teacher_notes(folder: Path, locale: str, shared: SharedContent, problem
     # The notes' own ## headings sit under the preview's "Teacher notes" heading (an h2).
     return render_markdown(text, _references(shared, locale), locale, part="notes",
                            heading_offset=1, include=shared.includer(locale))
+
+
+def read_notes_plan(folder: Path, locale: str, shared: SharedContent, problems: Problems):
+    """The 45-minute plan of the teacher notes in `locale` (classroom mode shows it step by step)."""
+    path = folder / f"teacher.{locale}.md"
+    if not path.exists():
+        return ()
+    return read_plan(path.read_text(encoding="utf-8"), path, locale, _references(shared, locale), problems)
 
 
 def lesson_files(folder: Path) -> dict[str, Path]:

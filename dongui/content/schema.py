@@ -22,6 +22,16 @@ class Step:
 
 
 @dataclass(frozen=True)
+class PlanRow:
+    """One row of the teacher notes' 45-minute plan: when, what, how, and the steps it covers."""
+
+    time: str
+    activity: Markup
+    how: Markup
+    steps: frozenset  # step numbers named in the activity ("3~4단계", "Steps 3–4")
+
+
+@dataclass(frozen=True)
 class LessonText:
     locale: str
     title: str
@@ -31,6 +41,8 @@ class LessonText:
     steps: tuple[Step, ...]
     teacher_notes: Markup | None
     fallback: bool = False  # served in place of a language the module does not have
+    family: str | None = None  # one line for the letter home (가정통신문), written for parents
+    plan: tuple[PlanRow, ...] = ()  # the teacher notes' 45-minute plan, for classroom mode
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ from flask_login import current_user
 
 from ..content import get_catalog
 from ..i18n import current_locale
+from ..models import Role
 from ..permissions import (
     get_module_or_404,
     student_or_staff_required,
 )
 from ..school.assignments import student_assignments
 from ..school.calendar import is_overdue
+from ..school.checks import open_checks
 from ..school.progress import (
     StepNotReached,
     finish_lesson,
@@ -50,11 +52,21 @@ def index():
                 "classes": class_names, "overdue": is_overdue(due, timezone)}
 
     modules = {m.slug: m for m in visible_modules()}
+    classes = list_student_classes(current_user.id)
     return render_template(
-        "learn/index.html", classes=list_student_classes(current_user.id),
+        "learn/index.html", classes=classes,
         assigned=[entry(modules[slug]) for slug in assigned if slug in modules],
         others=[entry(m) for slug, m in modules.items() if slug not in assigned],
+        checks=open_checks_of(classes),
     )
+
+
+def open_checks_of(classes) -> list:
+    """(class, half) for each of the student's classes whose before-and-after check they may do."""
+    if current_user.role != Role.STUDENT or get_catalog().check_survey is None:
+        return []
+    phases = open_checks(current_user.id, {m.slug for m in get_catalog().student_modules()})
+    return [(classroom, phases[classroom.id]) for classroom in classes if classroom.id in phases]
 
 
 @bp.get("/<slug>")

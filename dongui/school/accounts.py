@@ -1,5 +1,7 @@
 """Accounts: creating users, checking and changing passwords. No HTTP here."""
 
+import hashlib
+import hmac
 import secrets
 
 from flask import current_app
@@ -7,13 +9,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Role, School, User, is_valid_username, normalize_username
+from ..models import District, Role, School, User, is_valid_username, normalize_username
 
 # Letters and digits that cannot be mistaken for one another on a printed card.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 ONE_TIME_LENGTH = 10
 
-_dummy_hash = None
+_dummy_hashes: dict[str, str] = {}
 
 
 def hash_password(password: str, *, one_time: bool = False) -> str:
@@ -26,6 +28,22 @@ def generate_one_time_password(length: int = ONE_TIME_LENGTH) -> str:
     return "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(length))
 
 
+def derive_one_time_password(secret: str, token: str, username: str,
+                             length: int = ONE_TIME_LENGTH) -> str:
+    """A one-time password for a card that a resent form can show again without it being stored:
+    HMAC(secret key, the form's random token, the username), in the card alphabet.
+
+    Only the server (the secret key) and the confirm form (the token) together can make it.
+    """
+    message = f"dongui-sign-in-card\0{token}\0{username}".encode()
+    number = int.from_bytes(hmac.new(secret.encode(), message, hashlib.sha256).digest(), "big")
+    letters = []
+    for _ in range(length):  # 31**10 is far below 2**256: every letter is as likely as the next
+        number, index = divmod(number, len(ONE_TIME_ALPHABET))
+        letters.append(ONE_TIME_ALPHABET[index])
+    return "".join(letters)
+
+
 def find_user(username: str) -> User | None:
     normalized = normalize_username(username)
     return db.session.execute(db.select(User).filter_by(username=normalized)).scalar_one_or_none()
@@ -34,23 +52,38 @@ def find_user(username: str) -> User | None:
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with this username and password, else None.
 
-    An unknown username costs the same hashing work as a wrong password, so timing does
-    not tell whether an account exists.
+    Every sign-in costs the same hashing work, whether the username is unknown, the account has
+    a chosen password or a one-time password (hashed more cheaply, ONE_TIME_PASSWORD_HASH_METHOD):
+    each checks one hash of each kind, so timing tells neither whether an account exists nor
+    whether it still has its card's password.
     """
     user = find_user(username)
+    chosen, one_time = _dummy_hash("PASSWORD_HASH_METHOD"), _dummy_hash("ONE_TIME_PASSWORD_HASH_METHOD")
     if user is None or not user.is_active:
-        check_password_hash(_get_dummy_hash(), password)
+        check_password_hash(chosen, password)
+        check_password_hash(one_time, password)
         return None
+    is_one_time = _method_of(user.password_hash) == _method_of(one_time) != _method_of(chosen)
+    check_password_hash(chosen if is_one_time else one_time, password)
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def _get_dummy_hash() -> str:
-    global _dummy_hash
-    if _dummy_hash is None or not _dummy_hash.startswith(
-        current_app.config["PASSWORD_HASH_METHOD"].split(":")[0]
-    ):
-        _dummy_hash = hash_password(secrets.token_urlsafe(16))
-    return _dummy_hash
+def _method_of(password_hash: str) -> str:
+    return password_hash.split("$", 1)[0]
+
+
+def _dummy_hash(setting: str) -> str:
+    """A hash of a random password made with the method `setting` names (kept per method)."""
+    method = current_app.config[setting]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of the user ends, on every device, and any copy of a session cookie is
+    refused from now on (the session version is part of what each cookie holds)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def set_password(user: User, password: str, *, one_time: bool = False) -> None:
@@ -68,15 +101,18 @@ def reset_password(user: User) -> str:
 
 
 def create_user(
-    school: School,
+    school: School | None,
     username: str,
     display_name: str,
     role: Role,
     password: str | None = None,
     *,
     password_hash: str | None = None,
+    district: District | None = None,
 ) -> tuple[User, str | None]:
     """Create a user. Without a password, one is generated and returned (must change it).
+
+    A district admin has a `district` and no school; everyone else a school.
 
     :raises ValueError: when the username is not valid after normalisation or is taken.
     """
@@ -90,6 +126,7 @@ def create_user(
         password = one_time = generate_one_time_password()
     user = User(
         school=school,
+        district_id=district.id if district is not None else None,
         username=normalized,
         display_name=display_name.strip(),
         role=role,

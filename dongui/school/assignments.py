@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Assignment, Classroom, Enrollment, Excusal, User
+from ..models import Assignment, Classroom, Enrollment, Excusal, ExcusalReason, User
 from .audit import Action, record_audit
 
 # Modules about harm, the law and what to do: a class with a live incident needs the
@@ -49,13 +49,16 @@ def remove_assignment(assignment: Assignment) -> None:
     db.session.delete(assignment)
 
 
-def excuse_student(classroom: Classroom, student: User, slug: str, actor: User) -> None:
+def excuse_student(classroom: Classroom, student: User, slug: str, actor: User,
+                   reason: ExcusalReason | None = None) -> None:
+    """Excuse a student from a module (once); `reason` FAMILY is a letter slip's 가정 요청."""
     exists = db.session.execute(db.select(Excusal).filter_by(
         classroom_id=classroom.id, student_id=student.id, module_slug=slug)).scalar_one_or_none()
     if exists is None:
         db.session.add(Excusal(classroom_id=classroom.id, student_id=student.id, module_slug=slug,
-                               excused_by=actor.id))
-        record_audit(classroom.school_id, actor.id, Action.STUDENT_EXCUSE, "user", student.id,
+                               excused_by=actor.id, reason=reason))
+        action = Action.STUDENT_EXCUSE_FAMILY if reason == ExcusalReason.FAMILY else Action.STUDENT_EXCUSE
+        record_audit(classroom.school_id, actor.id, action, "user", student.id,
                      classroom=classroom.id, module=slug)
 
 

@@ -2,6 +2,7 @@
 
 import enum
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -23,9 +24,13 @@ class Action(enum.StrEnum):
     STUDENT_MOVE = "student.move"
     STUDENT_EXCUSE = "student.excuse"
     STUDENT_UNEXCUSE = "student.unexcuse"
+    STUDENT_EXCUSE_FAMILY = "student.excuse_family"  # a letter slip: taught at home (가정 요청)
+    CLASS_ATTENDANCE = "class.attendance"  # who took part in a module taught in class
+    CLASS_SLIPS = "class.slips"  # the letter home's return slips, marked
     STUDENT_EXPORT = "student.export"
     STUDENT_DELETE = "student.delete"
     QUESTION_DELETE = "question.delete"
+    SETTINGS_CHANGE = "school.settings"
 
 
 # An unknown code (from an older version) is shown as it is.
@@ -42,9 +47,13 @@ ACTION_LABELS = {
     Action.STUDENT_MOVE: _l("Student moved to another class"),
     Action.STUDENT_EXCUSE: _l("Student excused from a module"),
     Action.STUDENT_UNEXCUSE: _l("Excusal cancelled"),
+    Action.STUDENT_EXCUSE_FAMILY: _l("Student excused at the family's request"),
+    Action.CLASS_ATTENDANCE: _l("In-class participation recorded"),
+    Action.CLASS_SLIPS: _l("Letter home slips recorded"),
     Action.STUDENT_EXPORT: _l("Student data exported"),
     Action.STUDENT_DELETE: _l("Student deleted"),
     Action.QUESTION_DELETE: _l("Anonymous question deleted"),
+    Action.SETTINGS_CHANGE: _l("School settings changed"),
 }
 
 
@@ -52,7 +61,8 @@ TARGET_LABELS = {"user": _l("Account"), "classroom": _l("Class"), "school": _l("
 
 # Detail keys whose values are user ids (one id or a list of ids). Name users in detail only
 # under these keys, so that erasing a student can find and remove their id (admin/privacy.py).
-USER_ID_KEYS = frozenset({"user", "users", "student", "students", "to", "by"})
+USER_ID_KEYS = frozenset({"user", "users", "student", "students", "to", "by",
+                          "created", "enrolled"})  # roster.import: the students it made and added
 
 
 def record_audit(school_id: int, actor_id: int | None, action: Action, target_type: str,
@@ -61,3 +71,14 @@ def record_audit(school_id: int, actor_id: int | None, action: Action, target_ty
                        target_type=target_type, target_id=target_id, detail=detail)
     db.session.add(event)
     return event
+
+
+def record_settings_change(school, actor_id: int | None) -> AuditEvent | None:
+    """Log a change of the school's settings, naming the settings that changed (not their values),
+    before the change is committed. Nothing changed: nothing logged."""
+    state = sa.inspect(school)
+    changed = sorted(attr.key for attr in state.attrs
+                     if attr.history.added and attr.history.added != attr.history.deleted)
+    if not changed:
+        return None
+    return record_audit(school.id, actor_id, Action.SETTINGS_CHANGE, "school", school.id, settings=changed)

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from ..models import Role, normalize_username
 
 MIN_PASSWORD_LENGTH = 8
-# Staff accounts see every student in their classes (or the school), so they need more.
+# Staff accounts see every student in their classes (or the school), so they need more; so does
+# a district admin, who sees many schools' figures.
 MIN_STAFF_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
-STAFF_ROLES = frozenset({Role.TEACHER, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.TEACHER, Role.ADMIN, Role.DISTRICT_ADMIN})
 # Django's list (see dongui/data/README.md): 20,000 passwords, lower-case, one a line.
 COMMON_PASSWORDS = files("dongui") / "data" / "common-passwords.txt.gz"
 

@@ -13,9 +13,12 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import (
     AuditEvent,
+    CheckMark,
+    ClassParticipation,
     Classroom,
     Enrollment,
     Excusal,
+    LetterSlip,
     ModuleProgress,
     QuizAttempt,
     Role,
@@ -23,7 +26,7 @@ from ..models import (
     User,
 )
 from .audit import USER_ID_KEYS, Action, record_audit
-from .calendar import start_of_day
+from .calendar import local_today, start_of_day
 
 # Keeps each `IN (...)` list well under every database's parameter limit.
 CHUNK = 500
@@ -57,8 +60,20 @@ def export_student(student: User) -> dict:
         "excusals": export_excusals(student.id),
         "progress": export_progress(student.id),
         "quiz_attempts": export_attempts(student.id),
+        "class_participation": export_participation(student.id),
+        "letter_slips": export_slips(student.id),
+        "checks_done": export_check_marks(student.id),
         "audit_events": export_audit_events(student),
     }
+
+
+def export_check_marks(student_id: int) -> list[dict]:
+    """The halves of before-and-after checks the student is done with. Their answers, if any,
+    were never linked to them (school/checks.py): there is nothing more to export or erase."""
+    rows = db.session.execute(
+        db.select(Classroom.name, CheckMark.phase).join(Classroom, Classroom.id == CheckMark.classroom_id)
+        .where(CheckMark.user_id == student_id).order_by(Classroom.name, CheckMark.phase)).all()
+    return [{"class": name, "half": phase.value} for name, phase in rows]
 
 
 def export_account(student: User) -> dict:
@@ -71,7 +86,9 @@ def export_account(student: User) -> dict:
         "school": student.school.name,
         "locale": student.locale,
         "created_at": iso(student.created_at),
-        "last_seen_at": iso(student.last_seen_at),
+        # A date only, as on every staff page: a time of day could be set beside other records.
+        "last_active_on": (local_today(student.school.timezone, student.last_seen_at).isoformat()
+                           if student.last_seen_at else None),
         "must_change_password": student.must_change_password,
         "deactivated_at": iso(student.deactivated_at),
     }
@@ -90,12 +107,38 @@ def export_classes(student_id: int) -> list[dict]:
 def export_excusals(student_id: int) -> list[dict]:
     # Who excused them is a staff member's id, not the student's data: left out.
     rows = db.session.execute(
-        db.select(Classroom.name, Excusal.module_slug, Excusal.at)
+        db.select(Classroom.name, Excusal.module_slug, Excusal.at, Excusal.reason)
         .join(Classroom, Classroom.id == Excusal.classroom_id)
         .where(Excusal.student_id == student_id)
         .order_by(Excusal.at, Excusal.id)
     ).all()
-    return [{"class": name, "module": slug, "at": iso(at)} for name, slug, at in rows]
+    return [{"class": name, "module": slug, "at": iso(at), "reason": reason}
+            for name, slug, at, reason in rows]
+
+
+def export_participation(student_id: int) -> list[dict]:
+    """Modules taught in class: the day they took part, the day they passed on paper."""
+    rows = db.session.execute(
+        db.select(Classroom.name, ClassParticipation.module_slug, ClassParticipation.attended_on,
+                  ClassParticipation.paper_passed_on)
+        .join(Classroom, Classroom.id == ClassParticipation.classroom_id)
+        .where(ClassParticipation.student_id == student_id)
+        .order_by(Classroom.name, ClassParticipation.module_slug)
+    ).all()
+    return [{"class": name, "module": slug, "took_part_on": on.isoformat() if on else None,
+             "passed_on_paper_on": paper.isoformat() if paper else None} for name, slug, on, paper in rows]
+
+
+def export_slips(student_id: int) -> list[dict]:
+    """The letter home's return slips, as the teacher marked them."""
+    rows = db.session.execute(
+        db.select(Classroom.name, LetterSlip.returned_on, LetterSlip.has_questions)
+        .join(Classroom, Classroom.id == LetterSlip.classroom_id)
+        .where(LetterSlip.student_id == student_id)
+        .order_by(Classroom.name)
+    ).all()
+    return [{"class": name, "returned_on": on.isoformat(), "has_questions": questions}
+            for name, on, questions in rows]
 
 
 def export_progress(student_id: int) -> list[dict]:
@@ -154,7 +197,7 @@ def record_export(student: User, actor: User | None) -> None:
 
 
 def delete_student(student: User, actor: User | None) -> None:
-    """Erase a student: classes, excusals, progress, attempts and the account itself.
+    """Erase a student: classes, excusals, progress, attempts, class records and the account.
 
     The activity log keeps that account #id was deleted and by whom; entries about the student
     keep only the target's type and id. Anonymous questions were never linked, so they stay.
@@ -182,6 +225,20 @@ def delete_students(students: Iterable[User], actor: User | None) -> None:
     for student_id, school_id in sorted(schools.items()):
         record_audit(school_id, actor.id if actor else None, Action.STUDENT_DELETE, "user", student_id)
     db.session.flush()
+
+
+def scrub_erased_pages() -> None:
+    """Call after committing an erasure: no byte of the erased rows stays in the database files.
+
+    On SQLite, `secure_delete` (set on every connection) has overwritten the erased rows with
+    zeros in the pages it rewrote; a TRUNCATE checkpoint then copies the write-ahead log into the
+    database and empties it, so no older copy of those pages stays in the -wal file either.
+    PostgreSQL keeps erased rows as dead tuples until VACUUM; the self-hosting guide says how.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def forget_in_audit_log(ids: set[int], school_ids: set[int]) -> None:

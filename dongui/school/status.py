@@ -16,12 +16,14 @@ Facts = tuple[int, bool, bool, float | None]
 
 
 class Status(enum.StrEnum):
-    """A module's state for one person. Overdue and excused exist only on a class's pages."""
+    """A module's state for one person. Overdue, excused and took part in class exist only on a
+    class's pages."""
 
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     LESSON_READ = "lesson_read"
     COMPLETED = "completed"
+    PARTICIPATED = "participated"  # 수업 참여: taught in class, recorded by the teacher
     OVERDUE = "overdue"
     EXCUSED = "excused"
 
@@ -29,6 +31,7 @@ class Status(enum.StrEnum):
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"), Status.IN_PROGRESS: _l("In progress"),
     Status.LESSON_READ: _l("Lesson read"), Status.COMPLETED: _l("Completed"),
+    Status.PARTICIPATED: _l("Took part in class"),
     Status.OVERDUE: _l("Overdue"), Status.EXCUSED: _l("Excused"),
 }
 # What each state means, for the legend under a class's grid.
@@ -37,13 +40,15 @@ STATUS_HELP = {
     Status.IN_PROGRESS: _l("Reading the lesson: the furthest step reached."),
     Status.LESSON_READ: _l("The lesson is read; the quiz is not passed yet."),
     Status.COMPLETED: _l("Lesson read and quiz passed, with the best score of all attempts."),
+    Status.PARTICIPATED: _l("Present when the module was taught in class. Whether that completes it "
+                            "or the quiz must still be passed is a school setting."),
     Status.OVERDUE: _l("The due date has passed and the module is not completed; how far the student got follows."),
     Status.EXCUSED: _l("Excused by a teacher (for example on the counsellor's advice): not counted."),
 }
 # Beside the words, never instead of them (the symbols are hidden from screen readers).
 STATUS_SYMBOLS = {
     Status.NOT_STARTED: "○", Status.IN_PROGRESS: "▸", Status.LESSON_READ: "◑",
-    Status.COMPLETED: "✓", Status.OVERDUE: "⚠", Status.EXCUSED: "–",
+    Status.COMPLETED: "✓", Status.PARTICIPATED: "●", Status.OVERDUE: "⚠", Status.EXCUSED: "–",
 }
 
 
@@ -53,6 +58,12 @@ class ModuleStatus:
     step: int = 0
     steps: int = 0
     best_score: float | None = None
+    credited: bool = False  # took part in class, and the school counts that as completed
+    on_paper: bool = False  # completed with the quiz passed on paper (no score online)
+
+    @property
+    def done(self) -> bool:
+        return self.kind == Status.COMPLETED or self.credited
 
 
 def clamp_step(step: int, module: Module) -> int:
@@ -95,3 +106,25 @@ def status_of(steps: int, last_step: int, lesson_read: bool, quiz_passed: bool,
     else:
         kind = Status.IN_PROGRESS
     return ModuleStatus(kind, step, steps, best_score)
+
+
+# A student's part in a class's lesson, from the teacher's record: (present, passed on paper).
+ClassPart = tuple[bool, bool]
+
+
+@lru_cache(maxsize=8192)
+def class_status(steps: int, facts: Facts | None, part: ClassPart | None, credit: bool) -> ModuleStatus:
+    """A module's state on a class's pages, with what the teacher recorded of the lesson taught
+    in class: being present counts as the lesson read, a paper quiz as the quiz passed; present
+    alone is its own state (수업 참여), which completes the module when the school says so
+    (`credit`, School.participation_completes)."""
+    own = status_from(steps, facts)
+    if part is None or own.kind == Status.COMPLETED:
+        return own
+    present, paper = part
+    read_online, passed_online = (facts[1], facts[2]) if facts is not None else (False, False)
+    if (present or read_online) and (paper or passed_online):
+        return ModuleStatus(Status.COMPLETED, steps, steps, own.best_score, on_paper=not passed_online)
+    if present:
+        return ModuleStatus(Status.PARTICIPATED, steps, steps, own.best_score, credited=credit)
+    return own

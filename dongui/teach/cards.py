@@ -11,14 +11,18 @@ from ..permissions import (
     teacher_required,
 )
 from ..school import classes as class_ops
+from ..school.roster_messages import describe_lines
 from . import bp
 from .queries import list_roster
 
 
-def render_cards(classroom, cards):
-    """The printable sign-in cards: the only place the one-time passwords ever appear."""
-    return render_template("teach/cards.html", classroom=classroom, cards=cards,
-                           site=request.host_url.rstrip("/"))
+def render_cards(classroom, cards, result=None):
+    """The printable sign-in cards: the only place the one-time passwords ever appear.
+
+    After a roster import, `result` says what the import did and which lines it left out.
+    """
+    return render_template("teach/cards.html", classroom=classroom, cards=cards, result=result,
+                           site=request.host_url.rstrip("/"), describe_lines=describe_lines)
 
 
 @bp.route("/classes/<int:class_id>/cards", methods=["GET", "POST"])

@@ -18,8 +18,10 @@ from ..i18n import current_locale
 from ..models import Assignment, Classroom, Enrollment, ModuleProgress, QuizAttempt, User
 from ..school.assignments import excused_pairs, list_assignments
 from ..school.calendar import is_overdue
+from ..school.letters import list_slips
+from ..school.participation import class_parts
 from ..school.progress import list_progress
-from ..school.status import Facts, Status, facts_of, status_from
+from ..school.status import ClassPart, Facts, Status, class_status, facts_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,13 @@ class Cell:
     steps: int = 0
     score: float | None = None
     late_state: Status | None = None  # for an overdue cell: how far the student got
+    credited: bool = False  # took part in class, which the school counts as completed
+    on_paper: bool = False  # completed with the quiz passed on paper
+
+    @property
+    def done(self) -> bool:
+        """Counts as completed: completed, or taking part in class where the school credits it."""
+        return self.state == Status.COMPLETED or self.credited
 
 
 @dataclass(frozen=True)
@@ -57,14 +66,24 @@ class Row:
 
     def __post_init__(self):
         # Sorting, filtering and the summary all read these: counted once.
-        object.__setattr__(self, "completed", sum(c.state == Status.COMPLETED for c in self.cells))
+        object.__setattr__(self, "completed", sum(c.done for c in self.cells))
         object.__setattr__(self, "counted", sum(c.state != Status.EXCUSED for c in self.cells))
+
+
+@dataclass(frozen=True)
+class Slips:
+    """The letter home's slips in this class: who has not returned one, and how many ask."""
+
+    returned: int
+    questions: int
+    missing: tuple[str, ...]  # names, in the grid's order
 
 
 @dataclass(frozen=True)
 class Dashboard:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
+    slips: Slips | None = None  # None until the class records a first slip
 
     @property
     def completed(self) -> int:
@@ -81,7 +100,9 @@ class Dashboard:
 
 def cell_of_status(status, overdue: bool) -> Cell:
     if status.kind == Status.COMPLETED:
-        return Cell(Status.COMPLETED, status.step, status.steps, status.best_score)
+        return Cell(Status.COMPLETED, status.step, status.steps, status.best_score, on_paper=status.on_paper)
+    if status.credited:
+        return Cell(Status.PARTICIPATED, status.step, status.steps, status.best_score, credited=True)
     base = status.kind
     if overdue:
         return Cell(Status.OVERDUE, status.step, status.steps, status.best_score, late_state=base)
@@ -89,16 +110,19 @@ def cell_of_status(status, overdue: bool) -> Cell:
 
 
 @lru_cache(maxsize=16384)
-def grid_cell(steps: int, facts: Facts | None, excused: bool, overdue: bool) -> Cell:
-    """A student's cell for one module, from the progress row's facts (`learn.status`): a grid
+def grid_cell(steps: int, facts: Facts | None, excused: bool, overdue: bool,
+              part: ClassPart | None = None, credit: bool = False) -> Cell:
+    """A student's cell for one module, from the progress row's facts (`learn.status`) and the
+    class's record of the lesson taught in class (`part`, `status.class_status`): a grid
     repeats the same few, so each distinct cell is worked out once."""
     if excused:
         return Cell(Status.EXCUSED)
-    return cell_of_status(status_from(steps, facts), overdue)
+    return cell_of_status(class_status(steps, facts, part, credit), overdue)
 
 
 def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dashboard:
-    """Four queries whatever the class size: students, assignments, progress, excusals."""
+    """Six queries whatever the class size: students, assignments, progress, excusals, the
+    class's record of lessons taught in class, and the letter home's slips."""
     students = db.session.execute(
         db.select(User.id, Enrollment.number, User.display_name, User.last_seen_at)
         .join(Enrollment, Enrollment.student_id == User.id)
@@ -120,23 +144,36 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
         ):
             progress.setdefault(user_id, {})[slug] = tuple(facts)
     excused = excused_pairs(classroom.id) if slugs else set()
+    parts = class_parts(classroom.id) if slugs else {}
+    credit = classroom.school.participation_completes
     overdue = {a.module_slug: is_overdue(a.due_on, classroom.school.timezone) for a in assignments}
     modules = [(slug, catalog.module(slug).step_count, overdue[slug]) for slug in slugs]
     rows = []
     for s in students:
         facts = progress.get(s.id, {})
-        cells = tuple([grid_cell(steps, facts.get(slug), (s.id, slug) in excused, late)
+        cells = tuple([grid_cell(steps, facts.get(slug), (s.id, slug) in excused, late,
+                                 parts.get((s.id, slug)), credit)
                        for slug, steps, late in modules])
         rows.append(Row(s.id, s.number, s.display_name, s.last_seen_at, cells))
     rows = tuple(rows)
     columns = tuple(
         Column(a.module_slug, catalog.module(a.module_slug).text(locale).title, a.due_on,
                overdue[a.module_slug],
-               completed=sum(1 for r in rows if r.cells[i].state == Status.COMPLETED),
+               completed=sum(1 for r in rows if r.cells[i].done),
                counted=sum(1 for r in rows if r.cells[i].state != Status.EXCUSED))
         for i, a in enumerate(assignments)
     )
-    return Dashboard(columns=columns, rows=rows)
+    return Dashboard(columns=columns, rows=rows, slips=slip_summary(classroom.id, rows))
+
+
+def slip_summary(classroom_id: int, rows: tuple[Row, ...]) -> Slips | None:
+    """Who has not returned the letter home's slip: only once the class records slips at all."""
+    slips = list_slips(classroom_id) if rows else {}
+    if not slips:
+        return None
+    returned = [slips[r.student_id] for r in rows if r.student_id in slips]
+    return Slips(len(returned), sum(s.has_questions for s in returned),
+                 tuple(r.name for r in rows if r.student_id not in slips))
 
 
 def cell_renderer():
@@ -188,13 +225,16 @@ def build_student_view(classroom: Classroom, student: User, catalog: Catalog, lo
     progress = list_progress(student.id)
     assignments = [a for a in list_assignments(classroom.id) if catalog.module(a.module_slug)]
     excused = {slug for sid, slug in excused_pairs(classroom.id) if sid == student.id}
+    parts = {slug: part for (sid, slug), part in class_parts(classroom.id).items() if sid == student.id}
+    credit = classroom.school.participation_completes
     modules = []
     for a in assignments:
         module = catalog.module(a.module_slug)
         overdue = is_overdue(a.due_on, classroom.school.timezone)
         modules.append(StudentModule(a.module_slug, module.text(locale).title, True, a.due_on,
                                      grid_cell(module.step_count, facts_of(progress.get(a.module_slug)),
-                                               a.module_slug in excused, overdue), a.module_slug in excused))
+                                               a.module_slug in excused, overdue,
+                                               parts.get(a.module_slug), credit), a.module_slug in excused))
     assigned = {a.module_slug for a in assignments}
     for slug, row in progress.items():
         module = catalog.module(slug)

@@ -20,7 +20,7 @@ class ClassroomForm(FlaskForm):
 class RosterUploadForm(FlaskForm):
     file = FileField(_l("Class list file (.xlsx or .csv)"), validators=[
         FileRequired(message=_l("Choose a file to import."))],
-        description=_l("The first row holds the headings: 이름/name (required), 번호/number, 아이디/username, 비밀번호/password. A OneRoster users.csv works too."),
+        description=_l("A row of headings: 이름/성명/name (required), 번호/number, 아이디/username, 비밀번호/password, 학년, 반, 학번. Title rows above it are skipped. A OneRoster users.csv works too."),
         render_kw={"accept": ".xlsx,.csv,text/csv"})
     submit = SubmitField(_l("Preview"))
 

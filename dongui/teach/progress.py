@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..content import get_catalog
 from ..exports import to_csv
 from ..extensions import db
-from ..formats import format_datetime
+from ..formats import format_date
 from ..i18n import current_locale
 from ..permissions import (
     get_classroom_or_404,
@@ -48,10 +48,11 @@ def class_module(class_id, slug):
                            text=module.text(locale), report=report, bands=SCORE_BANDS)
 
 
-@bp.get("/classes/<int:class_id>/export.csv")
+@bp.post("/classes/<int:class_id>/export.csv")
 @teacher_required
 def export_class(class_id):
-    """The dashboard as CSV: the same states and figures as the screen."""
+    """The dashboard as CSV: the same states and figures as the screen. A POST (with its CSRF
+    token), because it writes an activity-log entry: no link from another site can add one."""
     classroom = get_classroom_or_404(class_id, admin_may_view=True)
     board = build_dashboard(classroom, get_catalog(), current_locale())
     header = [_("No."), _("Name")]
@@ -65,7 +66,7 @@ def export_class(class_id):
         for cell in row.cells:
             line += [str(STATUS_LABELS[cell.state]), cell.step or None,
                      round(cell.score * 100) if cell.score is not None else None]
-        line.append(format_datetime(row.last_seen_at) if row.last_seen_at else "")
+        line.append(format_date(row.last_seen_at) if row.last_seen_at else "")  # a date only, as on screen
         rows.append(line)
     record_audit(classroom.school_id, current_user.id, Action.CLASS_EXPORT, "classroom", classroom.id)
     db.session.commit()

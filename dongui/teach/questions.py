@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..formats import format_hour
 from ..models import QuestionStatus
 from ..permissions import get_classroom_or_404, get_question_or_404, teacher_required
 from ..school import questions
@@ -28,7 +29,8 @@ def render_questions(classroom, failed_form: AnswerForm | None = None, failed_id
     if failed_form is not None:
         forms[failed_id] = failed_form
     return render_template("teach/questions.html", classroom=classroom, grouped=grouped, forms=forms,
-                           Status=QuestionStatus, render_answer=questions.render_answer)
+                           Status=QuestionStatus, render_answer=questions.render_answer,
+                           release_time=format_hour(classroom.school.question_release_hour))
 
 
 @bp.get("/classes/<int:class_id>/questions", endpoint="questions")

@@ -12,9 +12,11 @@ from ..permissions import (
     teacher_required,
 )
 from ..school import classes as class_ops
-from ..school.roster import apply_import, parse_upload, preview_rows, rows_from_payload, rows_to_payload
+from ..school.roster import build_preview
 from ..school.roster_files import MAX_FILE_BYTES
-from ..school.roster_messages import describe
+from ..school.roster_import import confirm_import, new_import_token, preview_payload
+from ..school.roster_messages import column_label, describe, describe_lines, pattern_label
+from ..transactions import commit_with_retry
 from . import bp
 from .cards import render_cards
 from .forms import RosterUploadForm
@@ -37,45 +39,44 @@ def roster_import(class_id):
     classroom = get_classroom_or_404(class_id)
     form = RosterUploadForm()
     if not form.validate_on_submit():
-        return render_template("teach/import.html", classroom=classroom, form=form)
+        pattern = pattern_label(classroom.school.username_pattern, classroom.school.slug)
+        return render_template("teach/import.html", classroom=classroom, form=form, pattern=pattern)
     upload = form.file.data
     try:
         data = upload.read(MAX_FILE_BYTES + 1)
     finally:
         upload.close()  # a large upload is spooled to a temporary file
-    rows, file_problems, skipped = parse_upload(upload.filename, data)
-    payload = rows_to_payload(rows, skipped)
-    preview = preview_rows(rows, file_problems, skipped, classroom)
-    return render_preview(classroom, preview, payload)
+    return render_preview(classroom, build_preview(upload.filename, data, classroom, current_user))
 
 
 @bp.post("/classes/<int:class_id>/import/confirm")
 @teacher_required
 def roster_import_confirm(class_id):
-    """Import every previewed row in one transaction, then show the sign-in cards once."""
+    """Import the previewed rows in one transaction and show the sign-in cards; a resent
+    confirm shows the same result (and, for a while, the same cards) and imports nothing."""
     classroom = get_classroom_or_404(class_id)
     payload = read_preview_payload(request.form.get("payload"), classroom)
-    rows, skipped = rows_from_payload(payload)
-    preview = preview_rows(rows, [], skipped, classroom)
-    if not preview.can_import:  # the class changed since the preview
-        return render_preview(classroom, preview, payload)
-    result = apply_import(preview, classroom, current_user)
-    db.session.commit()
-    flash(_("Imported: %(created)s new, %(enrolled)s enrolled, %(unchanged)s already in the class.",
-            created=len(result.created), enrolled=result.enrolled, unchanged=result.unchanged), "success")
-    return render_cards(classroom, result.created)
+    confirmation = commit_with_retry(lambda: confirm_import(payload, classroom, current_user))
+    if confirmation.preview is not None:
+        return render_preview(classroom, confirmation.preview, changed=True)
+    return render_cards(classroom, confirmation.result.cards, result=confirmation.result)
 
 
 def preview_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="dongui-roster-preview")
+    # "-2": the confirm form now carries its token and the lines left out; an older form is
+    # refused (400), not misread.
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="dongui-roster-preview-2")
 
 
-def render_preview(classroom, preview, payload):
+def render_preview(classroom, preview, changed=False):
     signed = None
-    if preview.can_import:
-        signed = preview_serializer().dumps({"c": classroom.id, "u": current_user.id, **payload})
+    if preview.importable:
+        signed = preview_serializer().dumps(
+            {"c": classroom.id, "u": current_user.id, **preview_payload(preview, new_import_token())})
     return render_template("teach/import_preview.html", classroom=classroom, preview=preview,
-                           payload=signed, describe=describe)
+                           payload=signed, changed=changed, describe=describe,
+                           describe_lines=describe_lines, column_label=column_label,
+                           pattern_label=pattern_label)
 
 
 def read_preview_payload(token, classroom) -> dict:
@@ -83,7 +84,8 @@ def read_preview_payload(token, classroom) -> dict:
         payload = preview_serializer().loads(token or "")
     except BadSignature:
         abort(400)
-    if payload.get("c") != classroom.id or payload.get("u") != current_user.id:
+    if not isinstance(payload, dict) or payload.get("c") != classroom.id \
+            or payload.get("u") != current_user.id:
         abort(400)
     return payload
 

@@ -53,6 +53,8 @@ def live_server(tmp_path_factory):
         school = seed_demo(DEMO_PASSWORD)
         newcomer, _ = create_user(school, "e2e-newcomer", "새 학생", Role.STUDENT, DEMO_PASSWORD)
         newcomer.must_change_password = True
+        # test_classroom_journey: a teacher of their own (it switches languages for screenshots)
+        create_user(school, "e2e-classroom", "이교사", Role.TEACHER, DEMO_PASSWORD)
         for size in SIZES:  # test_journeys: one fresh student per screen size
             learner, _ = create_user(school, f"e2e-learner-{size}", "새 학습자", Role.STUDENT, DEMO_PASSWORD)
             learner.must_change_password = True

@@ -121,6 +121,16 @@ def go_import_preview_with_problems(page, lang):
     expect(page.locator(".problem-list")).to_be_visible()
 
 
+def go_class_page(path):
+    """A page of the class whose grid go_dashboard shows (its `sample` assigned): classroom mode,
+    who took part, the letter home and its slips."""
+    def go(page, lang):
+        go_dashboard(page, lang)
+        class_id = int(re.search(r"/classes/(\d+)", page.url).group(1))
+        page.goto(f"/teach/classes/{class_id}/{path}")
+    return go
+
+
 PAGES = {
     "sign-in": go_login,
     "lesson-step-1": go_step(1),
@@ -131,6 +141,11 @@ PAGES = {
     "import-preview": go_import_preview,
     "import-preview-problems": go_import_preview_with_problems,
     "help": go_help,
+    "classroom-projector": go_class_page("present/sample"),
+    "classroom-notes": go_class_page("present/sample/notes"),
+    "took-part": go_class_page("attendance?module=sample"),
+    "letter-home": go_class_page("letter?lang=both"),
+    "letter-slips": go_class_page("slips"),
 }
 
 

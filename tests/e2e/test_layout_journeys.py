@@ -1,4 +1,5 @@
-"""In a real browser: sign in, language switch, quick exit (button and Shift×3), Back after sign-out."""
+"""In a real browser: sign in, language switch, quick exit (button and Shift×3, signing out as it
+leaves), Back after sign-out."""
 
 import re
 
@@ -51,6 +52,33 @@ def test_shift_three_times_leaves_and_back_does_not_return(open_page, live_serve
     expect(page).to_have_url(f"{live_server}/healthz")
     page.go_back()
     expect(page).to_have_url(f"{live_server}/login")
+
+
+@pytest.mark.parametrize("size, how", [("phone", "button"), ("desktop", "shift")])
+def test_quick_exit_also_signs_out_everywhere(open_page, browser, live_server, size, how):
+    """Quick exit sends a sign-out beacon as it leaves (issue 14): Back then shows the sign-in page,
+    and a copy of the session cookie taken before is refused."""
+    page = open_page(size)
+    sign_in(page, "demo-student29")
+    expect(page).to_have_url(re.compile(r"/learn$"))
+    page.goto("/help")
+    copied = [dict(c) for c in page.context.cookies() if c["name"] == "dongui_session"]
+    if how == "button":
+        page.get_by_role("link", name="빠른 나가기").click()
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    expect(page).to_have_url(f"{live_server}/healthz")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/login"))  # the Dongui page before, now signed out
+    thief = browser.new_context(base_url=live_server)
+    try:
+        thief.add_cookies(copied)
+        other = thief.new_page()
+        other.goto("/learn")
+        expect(other).to_have_url(re.compile(r"/login\?next="))
+    finally:
+        thief.close()
 
 
 def test_shift_pressed_slowly_does_nothing(page, live_server):
