@@ -44,6 +44,7 @@ secret: $(VENV)/.installed
 
 check: $(VENV)/.installed-dev translations secret
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(FLASK) content check
 	$(FLASK) translate check
 	@# the migrations must build exactly the models' schema (on a scratch database)

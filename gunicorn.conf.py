@@ -23,7 +23,7 @@ keepalive = 5
 # with 2,000 ± 200).
 max_requests = 20000
 max_requests_jitter = 10000
-preload_app = True           # load content and translations once, before forking
+preload_app = True  # load content and translations once, before forking
 accesslog = "-"
 errorlog = "-"
 # %(U)s is the path without the query string, percent-quoted (DonguiLogger.atoms); no referrer,

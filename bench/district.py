@@ -34,8 +34,8 @@ from bench.run import Client, free_port, wrk_result  # noqa: E402
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SCHOOLS = int(os.environ.get("BENCH_SCHOOLS", "100"))
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "1000"))  # per school
-CLASSES = 30      # per school
-TEACHERS = 30     # per school, one class each
+CLASSES = 30  # per school
+TEACHERS = 30  # per school, one class each
 PASSWORD = "bench-password"
 OFFICER = "bench-district"
 BUDGET_P95_MS = 1000
@@ -43,8 +43,21 @@ BUDGET_P95_MS = 1000
 
 def run_wrk(base: str, script: Path, seconds: int, connections: int) -> str:
     """bench/run.py's wrk, with a 30 s timeout: a report counted afresh can take seconds."""
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout",
-               "30s", "-s", str(ROOT / "bench" / "load.lua"), base, "--", str(script), str(min(2, connections))]
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-s",
+        str(ROOT / "bench" / "load.lua"),
+        base,
+        "--",
+        str(script),
+        str(min(2, connections)),
+    ]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
@@ -61,9 +74,18 @@ def seed(schools: int = SCHOOLS, students: int = STUDENTS) -> dict:
     staff_module = next(m.slug for m in catalog.modules if not m.for_students)
     survey = catalog.check_survey
     password = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-    params = {"schools": schools, "students": students, "classes": CLASSES, "teachers": TEACHERS,
-              "password": password, "modules": modules, "staff_module": staff_module,
-              "survey": survey.id, "items": [i.id for i in survey.items], "scale": survey.scale}
+    params = {
+        "schools": schools,
+        "students": students,
+        "classes": CLASSES,
+        "teachers": TEACHERS,
+        "password": password,
+        "modules": modules,
+        "staff_module": staff_module,
+        "survey": survey.id,
+        "items": [i.id for i in survey.items],
+        "scale": survey.scale,
+    }
     statements = [
         "SELECT setseed(0.7)",
         "INSERT INTO districts (name, slug, created_at) VALUES ('벤치마크 교육지원청', 'bench', now())",
@@ -182,7 +204,9 @@ def statements_at(app, schools: list[int]) -> int:
     with app.app_context():
         with db.engine.begin() as connection:
             connection.execute(sa.text("CREATE TABLE bench_kept AS SELECT * FROM district_schools"))
-            connection.execute(sa.text("DELETE FROM district_schools WHERE school_id <> ALL(:ids)"), {"ids": schools})
+            connection.execute(
+                sa.text("DELETE FROM district_schools WHERE school_id <> ALL(:ids)"), {"ids": schools}
+            )
         try:
             client = app.test_client()
             token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -200,9 +224,22 @@ def statements_at(app, schools: list[int]) -> int:
 def measure_server(base: str, env: dict, workdir: Path, label: str, size: dict, budget: bool) -> bool:
     """Serve with `env`, measure /district and its CSV; True when something failed (or, with
     `budget`, /district alone missed p95 ≤ 1 s)."""
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                               "--access-logfile", "/dev/null", "--error-logfile", str(workdir / "error.log"),
-                               "--timeout", "120", "app:app"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            str(workdir / "error.log"),
+            "--timeout",
+            "120",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     failed = False
     try:
         for _ in range(150):
@@ -219,13 +256,21 @@ def measure_server(base: str, env: dict, workdir: Path, label: str, size: dict, 
             script.write_text(f"GET\t{path}\t{officer.cookie}\t\n")
             run_wrk(base, script, 2, 1)  # warm up each worker's templates
             for connections in (1, 4):
-                requests, rps, p50, p95, errors = wrk_result(path, run_wrk(base, script, SECONDS, connections))
-                print(f"| {path} ({size['schools']} × {STUDENTS:,}) | {label} | {connections} | {requests} | "
-                      f"{rps:,.2f} | {p50:,.0f} | {p95:,.0f} | {errors} |")
-                failed |= bool(errors) or (budget and connections == 1 and path == "/district"
-                                           and p95 > BUDGET_P95_MS)
-        problems = [line for line in (workdir / "error.log").read_text().splitlines()
-                    if "ERROR" in line or "Error" in line or "WORKER TIMEOUT" in line]
+                requests, rps, p50, p95, errors = wrk_result(
+                    path, run_wrk(base, script, SECONDS, connections)
+                )
+                print(
+                    f"| {path} ({size['schools']} × {STUDENTS:,}) | {label} | {connections} | {requests} | "
+                    f"{rps:,.2f} | {p50:,.0f} | {p95:,.0f} | {errors} |"
+                )
+                failed |= bool(errors) or (
+                    budget and connections == 1 and path == "/district" and p95 > BUDGET_P95_MS
+                )
+        problems = [
+            line
+            for line in (workdir / "error.log").read_text().splitlines()
+            if "ERROR" in line or "Error" in line or "WORKER TIMEOUT" in line
+        ]
         if problems:
             print("server errors during the run:", *problems[:20], sep="\n  ")
             failed = True
@@ -238,8 +283,11 @@ def measure_server(base: str, env: dict, workdir: Path, label: str, size: dict, 
 def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith("postgresql"):
-        print("bench/district.py measures on PostgreSQL: set BENCH_DATABASE_URL to an empty database "
-              "(scripts/pg-throwaway.sh start prints one)", file=sys.stderr)
+        print(
+            "bench/district.py measures on PostgreSQL: set BENCH_DATABASE_URL to an empty database "
+            "(scripts/pg-throwaway.sh start prints one)",
+            file=sys.stderr,
+        )
         return 2
     if not shutil.which("wrk"):
         print("bench needs wrk: apt-get install wrk", file=sys.stderr)
@@ -247,8 +295,12 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="dongui-district-bench-"))
     env = dict(os.environ)
     env.setdefault("SECRET_KEY", "bench-secret-key-" + "x" * 40)
-    env.update(DATABASE_URL=url, RATELIMIT_STORAGE_URI="memory://", LOGIN_LIMIT_PER_ADDRESS="10000 per minute",
-               DONGUI_BIND=f"127.0.0.1:{free_port()}")
+    env.update(
+        DATABASE_URL=url,
+        RATELIMIT_STORAGE_URI="memory://",
+        LOGIN_LIMIT_PER_ADDRESS="10000 per minute",
+        DONGUI_BIND=f"127.0.0.1:{free_port()}",
+    )
     os.environ.update(env)
 
     from flask_migrate import upgrade
@@ -267,8 +319,10 @@ def main() -> int:
         size = seed()
         seeded = time.perf_counter() - started
         db.engine.dispose()
-    print(f"seeded {size['schools']} schools, {size['students']:,} students, {size['classes']:,} classes "
-          f"in {seeded:.1f} s (PostgreSQL)")
+    print(
+        f"seeded {size['schools']} schools, {size['students']:,} students, {size['classes']:,} classes "
+        f"in {seeded:.1f} s (PostgreSQL)"
+    )
     with app.app_context():
         from dongui.models import School
 
@@ -278,10 +332,14 @@ def main() -> int:
     print("statements behind /district: " + ", ".join(f"{n} schools: {c}" for n, c in counts.items()))
 
     base = f"http://{env['DONGUI_BIND']}"
-    print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"gunicorn.conf.py workers, wrk {SECONDS} s per row; load average {os.getloadavg()[0]:.1f}")
-    print("| page | figures | connections | requests | requests/s | p50 ms | p95 ms | errors |\n"
-          "| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"gunicorn.conf.py workers, wrk {SECONDS} s per row; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        "| page | figures | connections | requests | requests/s | p50 ms | p95 ms | errors |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    )
     failed = False
     for label, max_age in (("kept (≤ 10 min old)", "10"), ("counted at every view", "0")):
         env["DISTRICT_REPORT_MAX_AGE_MINUTES"] = max_age
@@ -291,7 +349,9 @@ def main() -> int:
     if counts[10] != counts[len(ids)]:
         print("the number of statements grows with the number of schools")
         failed = True
-    print(f"budget: /district p95 ≤ {BUDGET_P95_MS} ms alone, statements constant: {'missed' if failed else 'met'}")
+    print(
+        f"budget: /district p95 ≤ {BUDGET_P95_MS} ms alone, statements constant: {'missed' if failed else 'met'}"
+    )
     return 1 if failed else 0
 
 

@@ -55,8 +55,10 @@ def shared_strings_at_the_limit() -> bytes:
     from dongui.school.roster_files import MAX_PART_BYTES
     from tests import roster_samples as samples
 
-    head = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-            'spreadsheetml/2006/main">')
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main">'
+    )
     strings, size, n = [], len(head) + 6, 0
     while size < MAX_PART_BYTES - 32:
         item = f"<si><t>{n:x}</t></si>"
@@ -90,10 +92,14 @@ def wide_rows_at_the_limit() -> bytes:
     row_bytes = len(zipfile.ZipFile(io.BytesIO(samples.wide_row_xlsx())).read(samples.SHEET)) - 600
     rows = []
     for number in range(3, 3 + MAX_SHEET_BYTES // row_bytes):
-        cells = "".join(f'<c r="{samples.column_letter(c)}{number}" t="inlineStr"><is><t>x</t></is></c>'
-                        for c in range(1, 16385))
+        cells = "".join(
+            f'<c r="{samples.column_letter(c)}{number}" t="inlineStr"><is><t>x</t></is></c>'
+            for c in range(1, 16385)
+        )
         rows.append(f'<row r="{number}">{cells}</row>')
-    return samples.rewrite_member(data, samples.SHEET, lambda text: text.replace("</sheetData>", "".join(rows) + "</sheetData>"))
+    return samples.rewrite_member(
+        data, samples.SHEET, lambda text: text.replace("</sheetData>", "".join(rows) + "</sheetData>")
+    )
 
 
 def cases() -> list[tuple[str, str, bytes]]:
@@ -105,20 +111,50 @@ def cases() -> list[tuple[str, str, bytes]]:
     return [
         ("CSV, 2 rows", "2.csv", "번호,이름\n1,김민준\n2,이서연\n".encode("cp949")),
         ("xlsx, 2 rows", "2.xlsx", samples.xlsx([["번호", "이름"], [1, "김민준"], [2, "이서연"]])),
-        ("CSV, NEIS, 1,000 rows (a whole grade: the row limit)", "1000.csv",
-         samples.csv_bytes([samples.NEIS_TITLE, "학년,반,번호,성명",
-                            *(f"2,{1 + n // 35},{1 + n % 35},{name}" for n, name in enumerate(names))])),
-        ("xlsx, NEIS, 1,000 rows (the row limit)", "1000.xlsx",
-         samples.xlsx([[samples.NEIS_TITLE], ["학년", "반", "번호", "성명"],
-                       *([2, 1 + n // 35, 1 + n % 35, name] for n, name in enumerate(names))])),
+        (
+            "CSV, NEIS, 1,000 rows (a whole grade: the row limit)",
+            "1000.csv",
+            samples.csv_bytes(
+                [
+                    samples.NEIS_TITLE,
+                    "학년,반,번호,성명",
+                    *(f"2,{1 + n // 35},{1 + n % 35},{name}" for n, name in enumerate(names)),
+                ]
+            ),
+        ),
+        (
+            "xlsx, NEIS, 1,000 rows (the row limit)",
+            "1000.xlsx",
+            samples.xlsx(
+                [
+                    [samples.NEIS_TITLE],
+                    ["학년", "반", "번호", "성명"],
+                    *([2, 1 + n // 35, 1 + n % 35, name] for n, name in enumerate(names)),
+                ]
+            ),
+        ),
         ("xlsx declaring A1:XFD1048576 (3 rows)", "dim.xlsx", samples.dimension_claim(three)),
-        ("xlsx declaring A1:XFD1048576, row 1,048,576 formatted (3 rows)", "dim-last.xlsx",
-         samples.dimension_claim(samples.formatting_on_last_row(three, columns=1))),
-        ("xlsx with formatting on row 1,048,576 (3 rows)", "format.xlsx", samples.formatting_on_last_row(three)),
+        (
+            "xlsx declaring A1:XFD1048576, row 1,048,576 formatted (3 rows)",
+            "dim-last.xlsx",
+            samples.dimension_claim(samples.formatting_on_last_row(three, columns=1)),
+        ),
+        (
+            "xlsx with formatting on row 1,048,576 (3 rows)",
+            "format.xlsx",
+            samples.formatting_on_last_row(three),
+        ),
         ("zip bomb: sheet inflates to 600 MB", "bomb.xlsx", big_bomb(600)),
-        ("zip bomb whose directory understates its size", "liar.xlsx",
-         samples.understate_size(big_bomb(600), samples.SHEET)),
-        ("CSV, 1,000,000 empty lines around 1 student", "empty.csv", "이름\n김민준\n".encode() + b"\n" * 1_000_000),
+        (
+            "zip bomb whose directory understates its size",
+            "liar.xlsx",
+            samples.understate_size(big_bomb(600), samples.SHEET),
+        ),
+        (
+            "CSV, 1,000,000 empty lines around 1 student",
+            "empty.csv",
+            "이름\n김민준\n".encode() + b"\n" * 1_000_000,
+        ),
         ("CSV, 524,000 one-letter rows (1 MB)", "short.csv", "이름\n".encode() + b"a\n" * 524_000),
         ("xlsx, 100,000 short rows", "short.xlsx", samples.many_rows_xlsx(100_000)),
         ("xlsx, one row 16,384 cells wide", "wide.xlsx", samples.wide_row_xlsx()),
@@ -176,11 +212,21 @@ def measure(reader: str, name: str, data: bytes, workdir: Path) -> str:
 
     path = workdir / "input"
     path.write_bytes(data)
-    code = CHILD.format(limit=MEMORY_LIMIT, root=str(ROOT), reader=reader, reads=READS,
-                        warm=samples.xlsx([["이름"], ["김민준"]]))
+    code = CHILD.format(
+        limit=MEMORY_LIMIT,
+        root=str(ROOT),
+        reader=reader,
+        reads=READS,
+        warm=samples.xlsx([["이름"], ["김민준"]]),
+    )
     try:
-        result = subprocess.run([sys.executable, "-c", code, str(path), name], capture_output=True,
-                                text=True, timeout=TIMEOUT, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(path), name],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            cwd=ROOT,
+        )
     except subprocess.TimeoutExpired:
         return f"| stopped after {TIMEOUT} s | | |"
     if result.returncode != 0:
@@ -198,25 +244,35 @@ def main() -> int:
     started = time.perf_counter()
     files = cases()
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
-    print(f"{os.cpu_count()} cores (load average {load} at the start), Python {sys.version.split()[0]}; "
-          f"median of {READS} reads in a fresh, warmed-up process; peak = the most resident memory "
-          f"the reads added\n")
+    print(
+        f"{os.cpu_count()} cores (load average {load} at the start), Python {sys.version.split()[0]}; "
+        f"median of {READS} reads in a fresh, warmed-up process; peak = the most resident memory "
+        f"the reads added\n"
+    )
     columns = "| file | bytes | read as | ms | peak MiB |"
     before_file = None
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if args.before:
             before_file = workdir / "old_roster_files.py"
-            before_file.write_text(subprocess.run(
-                ["git", "show", f"{args.before}:dongui/school/roster_files.py"], cwd=ROOT, check=True,
-                capture_output=True, text=True).stdout)
+            before_file.write_text(
+                subprocess.run(
+                    ["git", "show", f"{args.before}:dongui/school/roster_files.py"],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
             columns += f" before ({args.before}): read as | ms | peak MiB |"
         print(columns)
         print(re.sub(r"[^|]+", " --- ", columns))
         for label, name, data in files:
             line = f"| {label} | {len(data):,} {measure(NOW, name, data, workdir)}"
             if before_file is not None:
-                line += measure(BEFORE.replace("PATH", repr(str(before_file))), name, data, workdir).removeprefix("|")
+                line += measure(
+                    BEFORE.replace("PATH", repr(str(before_file))), name, data, workdir
+                ).removeprefix("|")
             print(line, flush=True)
     print(f"\n(whole run {time.perf_counter() - started:.0f} s)")
     return 0

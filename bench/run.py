@@ -54,17 +54,28 @@ class Client:
         return self.opener.open(self.base + path, timeout=60).read().decode()
 
     def post(self, path: str, fields: dict) -> str:
-        return self.opener.open(self.base + path, urllib.parse.urlencode(fields).encode(), timeout=120).read().decode()
+        return (
+            self.opener.open(self.base + path, urllib.parse.urlencode(fields).encode(), timeout=120)
+            .read()
+            .decode()
+        )
 
     def upload(self, path: str, fields: dict, filename: str, data: bytes) -> str:
         boundary = "----dongui-bench"
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in fields.items()]
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                     f"Content-Type: text/csv\r\n\r\n".encode() + data + b"\r\n")
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        request = urllib.request.Request(self.base + path, body, {
-            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        request = urllib.request.Request(
+            self.base + path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
         return self.opener.open(request, timeout=120).read().decode()
 
     @property
@@ -112,14 +123,26 @@ def quiz_requests(app, clients: list[Client], users: list[int], slug: str) -> li
 
 def run_wrk(base: str, script: Path, seconds: int, connections: int = CONNECTIONS) -> str:
     threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-               "-s", str(ROOT / "bench" / "load.lua"), base, "--", str(script), str(threads)]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(ROOT / "bench" / "load.lua"),
+        base,
+        "--",
+        str(script),
+        str(threads),
+    ]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def wrk_result(name: str, output: str) -> tuple:
     _label, requests, rps, p50, p95, errors, bad_status, timeouts = next(
-        line for line in output.splitlines() if line.startswith("RESULT")).split()
+        line for line in output.splitlines() if line.startswith("RESULT")
+    ).split()
     if int(errors):
         print(f"  ({name}: {bad_status} non-2xx/3xx answers, {timeouts} over wrk's 2 s timeout)")
     return int(requests), float(rps), float(p50), float(p95), int(errors)
@@ -139,7 +162,8 @@ def measure(base: str, workdir: Path, name: str, lines: list[str]) -> tuple:
     run_wrk(base, workdir / f"{name}-warm.txt", 2)
     under_load = wrk_result(name, run_wrk(base, workdir / f"{name}-run.txt", SECONDS))
     _requests, _rps, alone_p50, alone_p95, alone_errors = wrk_result(
-        name, run_wrk(base, workdir / f"{name}-alone.txt", ALONE_SECONDS, connections=1))
+        name, run_wrk(base, workdir / f"{name}-alone.txt", ALONE_SECONDS, connections=1)
+    )
     return (*under_load, alone_p50, alone_p95, alone_errors)
 
 
@@ -160,16 +184,22 @@ IMPORT_ROWS = 1000  # DESIGN.md: a roster import of up to 1,000 rows confirms in
 
 
 def time_roster_import(teacher: Client, class_id: int) -> tuple[float, float]:
-    csv = "학년,반,번호,이름\n" + "".join(f"2,{1 + n // 35},{1 + n % 35},가져온학생{n:04d}\n"
-                                       for n in range(IMPORT_ROWS))
+    csv = "학년,반,번호,이름\n" + "".join(
+        f"2,{1 + n // 35},{1 + n % 35},가져온학생{n:04d}\n" for n in range(IMPORT_ROWS)
+    )
     page = teacher.get(f"/teach/classes/{class_id}/import")
     started = time.perf_counter()
-    preview = teacher.upload(f"/teach/classes/{class_id}/import", {"csrf_token": csrf_token(page)},
-                             "roster.csv", csv.encode("cp949"))
+    preview = teacher.upload(
+        f"/teach/classes/{class_id}/import",
+        {"csrf_token": csrf_token(page)},
+        "roster.csv",
+        csv.encode("cp949"),
+    )
     previewed = time.perf_counter()
     payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
-    cards = teacher.post(f"/teach/classes/{class_id}/import/confirm",
-                         {"csrf_token": csrf_token(preview), "payload": payload})
+    cards = teacher.post(
+        f"/teach/classes/{class_id}/import/confirm", {"csrf_token": csrf_token(preview), "payload": payload}
+    )
     done = time.perf_counter()
     if cards.count('class="signin-card"') < IMPORT_ROWS:
         raise SystemExit(f"the roster import did not create {IMPORT_ROWS} cards")
@@ -194,9 +224,20 @@ def main() -> int:
     engine = env["DATABASE_URL"].split(":")[0].split("+")[0]
     print(f"seeded 2,000 students in 60 classes in {info['seconds']:.1f} s ({engine})")
     base = f"http://{env['DONGUI_BIND']}"
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                               "--access-logfile", "/dev/null", "--error-logfile", str(workdir / "error.log"),
-                               "app:app"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            str(workdir / "error.log"),
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(150):
             try:
@@ -223,25 +264,37 @@ def main() -> int:
             ("quiz submission", quiz_requests(info["app"], students, info["student_ids"], slug)),
         ]
         workers = len(worker_peak_rss_mb(server.pid))
-        print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"gunicorn {workers} workers, wrk {CONNECTIONS} connections × {SECONDS} s per page, "
-              f"{CLIENTS} signed-in students")
-        print("| page | requests/s | p50 ms | p95 ms | errors | ÷ /healthz | alone: p50 ms | alone: p95 ms |\n"
-              "| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print(
+            f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"gunicorn {workers} workers, wrk {CONNECTIONS} connections × {SECONDS} s per page, "
+            f"{CLIENTS} signed-in students"
+        )
+        print(
+            "| page | requests/s | p50 ms | p95 ms | errors | ÷ /healthz | alone: p50 ms | alone: p95 ms |\n"
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"
+        )
         healthz = None
         for label, lines in pages:
             _requests, rps, p50, p95, errors, alone_p50, alone_p95, alone_errors = measure(
-                base, workdir, re.sub(r"\W+", "-", label), lines)
+                base, workdir, re.sub(r"\W+", "-", label), lines
+            )
             healthz = healthz or rps
-            print(f"| {label} | {rps:,.1f} | {p50:,.1f} | {p95:,.1f} | {errors + alone_errors} | "
-                  f"{rps / healthz:.2f} | {alone_p50:,.1f} | {alone_p95:,.1f} |")
+            print(
+                f"| {label} | {rps:,.1f} | {p50:,.1f} | {p95:,.1f} | {errors + alone_errors} | "
+                f"{rps / healthz:.2f} | {alone_p50:,.1f} | {alone_p95:,.1f} |"
+            )
         peaks = worker_peak_rss_mb(server.pid)
         print(f"peak RSS per worker: {min(peaks):.0f}–{max(peaks):.0f} MB ({len(peaks)} workers)")
         preview, confirm = time_roster_import(teacher, info["import_class"])
-        print(f"{IMPORT_ROWS:,}-row roster import (CSV, CP949): preview {preview:.2f} s, confirm {confirm:.2f} s, "
-              f"total {preview + confirm:.2f} s")
-        problems = [line for line in (workdir / "error.log").read_text().splitlines()
-                    if "ERROR" in line or "Error" in line or "WORKER TIMEOUT" in line]
+        print(
+            f"{IMPORT_ROWS:,}-row roster import (CSV, CP949): preview {preview:.2f} s, confirm {confirm:.2f} s, "
+            f"total {preview + confirm:.2f} s"
+        )
+        problems = [
+            line
+            for line in (workdir / "error.log").read_text().splitlines()
+            if "ERROR" in line or "Error" in line or "WORKER TIMEOUT" in line
+        ]
         if problems:
             print("server errors during the run:", *problems[:20], sep="\n  ")
     finally:

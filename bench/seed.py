@@ -42,59 +42,136 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
     school = School(name="벤치마크 학교", slug="bench", timezone="Asia/Seoul", default_locale="ko")
     db.session.add(school)
     db.session.flush()
-    users = [{"school_id": school.id, "username": "bench-admin", "display_name": "관리자",
-              "role": Role.ADMIN, "password_hash": password_hash}]
-    users += [{"school_id": school.id, "username": f"bench-t{c:02d}", "display_name": f"교사{c:02d}",
-               "role": Role.TEACHER, "password_hash": password_hash} for c in range(classes)]
-    users += [{"school_id": school.id, "username": f"bench-s{n:04d}", "display_name": f"학생{n:04d}",
-               "role": Role.STUDENT, "password_hash": password_hash, "last_seen_at": last_seen(rng, now)}
-              for n in range(students)]
+    users = [
+        {
+            "school_id": school.id,
+            "username": "bench-admin",
+            "display_name": "관리자",
+            "role": Role.ADMIN,
+            "password_hash": password_hash,
+        }
+    ]
+    users += [
+        {
+            "school_id": school.id,
+            "username": f"bench-t{c:02d}",
+            "display_name": f"교사{c:02d}",
+            "role": Role.TEACHER,
+            "password_hash": password_hash,
+        }
+        for c in range(classes)
+    ]
+    users += [
+        {
+            "school_id": school.id,
+            "username": f"bench-s{n:04d}",
+            "display_name": f"학생{n:04d}",
+            "role": Role.STUDENT,
+            "password_hash": password_hash,
+            "last_seen_at": last_seen(rng, now),
+        }
+        for n in range(students)
+    ]
     for row in users:
         row.update(must_change_password=False, session_version=1, created_at=now)
     db.session.execute(sa.insert(User), users)
     ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
-    class_rows = [{"school_id": school.id, "name": f"{c // 10 + 1}학년 {c % 10 + 1}반", "year": 2026,
-                   "join_code": f"B{c:05d}", "created_at": now} for c in range(classes)]
+    class_rows = [
+        {
+            "school_id": school.id,
+            "name": f"{c // 10 + 1}학년 {c % 10 + 1}반",
+            "year": 2026,
+            "join_code": f"B{c:05d}",
+            "created_at": now,
+        }
+        for c in range(classes)
+    ]
     db.session.execute(sa.insert(Classroom), class_rows)
     class_ids = list(db.session.execute(sa.select(Classroom.id).order_by(Classroom.id)).scalars())
-    db.session.execute(sa.insert(ClassTeacher), [
-        {"classroom_id": cid, "teacher_id": ids[f"bench-t{c:02d}"]} for c, cid in enumerate(class_ids)])
+    db.session.execute(
+        sa.insert(ClassTeacher),
+        [{"classroom_id": cid, "teacher_id": ids[f"bench-t{c:02d}"]} for c, cid in enumerate(class_ids)],
+    )
     rest = students - BIG_CLASS
-    sizes = [BIG_CLASS] + [rest // (classes - 1) + (1 if i < rest % (classes - 1) else 0)
-                           for i in range(classes - 1)]
+    sizes = [BIG_CLASS] + [
+        rest // (classes - 1) + (1 if i < rest % (classes - 1) else 0) for i in range(classes - 1)
+    ]
     enrollments, progress, attempts, assignments = [], [], [], []
     student_no = 0
     for cid, size in zip(class_ids, sizes, strict=True):
         for position, module in enumerate(modules, start=1):
-            assignments.append({"classroom_id": cid, "module_slug": module.slug, "position": position,
-                                "due_on": (now + timedelta(days=position * 7 - 20)).date(), "assigned_at": now})
+            assignments.append(
+                {
+                    "classroom_id": cid,
+                    "module_slug": module.slug,
+                    "position": position,
+                    "due_on": (now + timedelta(days=position * 7 - 20)).date(),
+                    "assigned_at": now,
+                }
+            )
         for number in range(1, size + 1):
             user_id = ids[f"bench-s{student_no:04d}"]
             student_no += 1
-            enrollments.append({"classroom_id": cid, "student_id": user_id, "number": number, "created_at": now})
+            enrollments.append(
+                {"classroom_id": cid, "student_id": user_id, "number": number, "created_at": now}
+            )
             for module in modules:
                 done = rng.random()
                 passed = done > 0.4
-                progress.append({
-                    "user_id": user_id, "module_slug": module.slug, "started_at": now,
-                    "last_step": max(1, round(module.step_count * min(1, done * 1.5))),
-                    "lesson_done_at": now if done > 0.3 else None, "quiz_passed_at": now if passed else None,
-                    "best_score": round(0.5 + done / 2, 2), "attempts": 1, "content_hash": module.content_hash})
-                answers = {q.id: sorted(q.correct_ids) if rng.random() < 0.7 else [q.choices[0].id]
-                           for q in module.quiz.questions}
-                attempts.append({
-                    "user_id": user_id, "module_slug": module.slug, "content_hash": module.content_hash,
-                    "submitted_at": now, "score": 5, "max_score": len(module.quiz.questions), "passed": passed,
-                    "answers": answers, "submit_token": f"b{user_id}-{module.slug}"})
-    for table, rows in ((Enrollment, enrollments), (Assignment, assignments),
-                        (ModuleProgress, progress), (QuizAttempt, attempts)):
+                progress.append(
+                    {
+                        "user_id": user_id,
+                        "module_slug": module.slug,
+                        "started_at": now,
+                        "last_step": max(1, round(module.step_count * min(1, done * 1.5))),
+                        "lesson_done_at": now if done > 0.3 else None,
+                        "quiz_passed_at": now if passed else None,
+                        "best_score": round(0.5 + done / 2, 2),
+                        "attempts": 1,
+                        "content_hash": module.content_hash,
+                    }
+                )
+                answers = {
+                    q.id: sorted(q.correct_ids) if rng.random() < 0.7 else [q.choices[0].id]
+                    for q in module.quiz.questions
+                }
+                attempts.append(
+                    {
+                        "user_id": user_id,
+                        "module_slug": module.slug,
+                        "content_hash": module.content_hash,
+                        "submitted_at": now,
+                        "score": 5,
+                        "max_score": len(module.quiz.questions),
+                        "passed": passed,
+                        "answers": answers,
+                        "submit_token": f"b{user_id}-{module.slug}",
+                    }
+                )
+    for table, rows in (
+        (Enrollment, enrollments),
+        (Assignment, assignments),
+        (ModuleProgress, progress),
+        (QuizAttempt, attempts),
+    ):
         db.session.execute(sa.insert(table), rows)
     # An empty class of the first teacher, for the roster-import measurement.
-    import_class = db.session.execute(sa.insert(Classroom).values(
-        school_id=school.id, name="가져오기 반", year=2026, join_code="BIMPORT", created_at=now
-    ).returning(Classroom.id)).scalar_one()
-    db.session.execute(sa.insert(ClassTeacher), [{"classroom_id": import_class, "teacher_id": ids["bench-t00"]}])
+    import_class = db.session.execute(
+        sa.insert(Classroom)
+        .values(school_id=school.id, name="가져오기 반", year=2026, join_code="BIMPORT", created_at=now)
+        .returning(Classroom.id)
+    ).scalar_one()
+    db.session.execute(
+        sa.insert(ClassTeacher), [{"classroom_id": import_class, "teacher_id": ids["bench-t00"]}]
+    )
     db.session.commit()
-    return {"big_class": class_ids[0], "import_class": import_class, "teacher": "bench-t00",
-            "admin": "bench-admin", "student": "bench-s0000", "module": modules[1].slug, "password": PASSWORD,
-            "student_ids": [ids[f"bench-s{n:04d}"] for n in range(10)]}
+    return {
+        "big_class": class_ids[0],
+        "import_class": import_class,
+        "teacher": "bench-t00",
+        "admin": "bench-admin",
+        "student": "bench-s0000",
+        "module": modules[1].slug,
+        "password": PASSWORD,
+        "student_ids": [ids[f"bench-s{n:04d}"] for n in range(10)],
+    }

@@ -65,8 +65,16 @@ def create_admin(username, school_slug, display_name, password):
     if school is None:
         fail(f"No school with slug {school_slug!r}.")
     if password is None and sys.stdin.isatty():
-        password = click.prompt("Password (empty: generate one)", hide_input=True,
-                                confirmation_prompt=True, default="", show_default=False) or None
+        password = (
+            click.prompt(
+                "Password (empty: generate one)",
+                hide_input=True,
+                confirmation_prompt=True,
+                default="",
+                show_default=False,
+            )
+            or None
+        )
     if password is not None:
         check_chosen_password(password, Role.ADMIN, username)
     try:
@@ -92,8 +100,16 @@ def create_district_admin_command(username, district_slug, display_name, passwor
     if district is None:
         fail(f"No district with slug {district_slug!r}.")
     if password is None and sys.stdin.isatty():
-        password = click.prompt("Password (empty: generate one)", hide_input=True,
-                                confirmation_prompt=True, default="", show_default=False) or None
+        password = (
+            click.prompt(
+                "Password (empty: generate one)",
+                hide_input=True,
+                confirmation_prompt=True,
+                default="",
+                show_default=False,
+            )
+            or None
+        )
     if password is not None:
         check_chosen_password(password, Role.DISTRICT_ADMIN, username)
     try:
@@ -135,8 +151,11 @@ def add_school_command(district_slug, school_slugs):
     added = [school.slug for school in schools if add_school(district, school)]
     db.session.commit()
     already = len(schools) - len(added)
-    click.secho(f"{district.name}: added {len(added)} school(s)"
-                + (f", {already} already a member." if already else "."), fg="green")
+    click.secho(
+        f"{district.name}: added {len(added)} school(s)"
+        + (f", {already} already a member." if already else "."),
+        fg="green",
+    )
 
 
 @users_cli.command("reset-password")
@@ -154,8 +173,11 @@ def reset_password_command(username):
 
 @users_cli.command("export")
 @click.argument("username")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the JSON (UTF-8) to this file instead of printing it.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the JSON (UTF-8) to this file instead of printing it.",
+)
 def export_user(username, output):
     """Print a student's data as JSON (the export is logged)."""
     import json
@@ -184,8 +206,7 @@ def delete_user(username, yes):
 
     student = find_student_or_fail(username)
     label = f"{student.username} ({student.display_name}, {student.school.name})"
-    if not yes and not click.confirm(f"Delete student {label} and all of their data? "
-                                     "This cannot be undone."):
+    if not yes and not click.confirm(f"Delete student {label} and all of their data? This cannot be undone."):
         fail("Nothing was deleted.")
     delete_student(student, None)
     db.session.commit()
@@ -194,8 +215,13 @@ def delete_user(username, yes):
 
 
 @users_cli.command("purge")
-@click.option("--inactive-since", "since", required=True, metavar="YYYY-MM-DD",
-              help="Erase students not seen since this day began (in the school's time zone).")
+@click.option(
+    "--inactive-since",
+    "since",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="Erase students not seen since this day began (in the school's time zone).",
+)
 @click.option("--school", "school_slug", help="Only this school's students (default: every school).")
 @click.option("--dry-run", is_flag=True, help="List who would be deleted; delete nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation at a terminal.")
@@ -209,8 +235,7 @@ def purge_users(since, school_slug, dry_run, yes):
     schools = select_schools(school_slug)
     if any(start_of_day(day, school.timezone) > utcnow() for school in schools):
         fail(f"--inactive-since {since} is in the future: that would delete every student.")
-    found = [(school, describe_students(purge_inactive(school, day, dry_run=True)))
-             for school in schools]
+    found = [(school, describe_students(purge_inactive(school, day, dry_run=True))) for school in schools]
     for school, students in found:
         for line in students:
             click.echo(f"{school.slug}\t{line}")
@@ -218,8 +243,12 @@ def purge_users(since, school_slug, dry_run, yes):
     if dry_run:
         click.secho(f"Dry run: {total} student(s) not seen since {day} would be deleted.", fg="green")
         return
-    if total and not yes and sys.stdin.isatty() and not click.confirm(
-            f"Delete these {total} student(s) and all of their data?"):
+    if (
+        total
+        and not yes
+        and sys.stdin.isatty()
+        and not click.confirm(f"Delete these {total} student(s) and all of their data?")
+    ):
         fail("Nothing was deleted.")
     for school, _students in found:
         purge_inactive(school, day, dry_run=False)
@@ -233,8 +262,10 @@ def find_student_or_fail(username: str):
     if user is None:
         fail(f"No user {username!r}.")
     if user.role != Role.STUDENT:
-        fail(f"{user.username} is a {user.role.value}, not a student: only students are exported or "
-             "deleted here (staff accounts are deactivated on the admin's Teachers page).")
+        fail(
+            f"{user.username} is a {user.role.value}, not a student: only students are exported or "
+            "deleted here (staff accounts are deactivated on the admin's Teachers page)."
+        )
     return user
 
 
@@ -261,9 +292,11 @@ def select_schools(slug: str | None) -> list[School]:
 
 def describe_students(students) -> list[str]:
     """One line per student, read now: after a purge the objects are gone."""
-    return [f"{s.username}\t{s.display_name}\t"
-            f"{s.last_seen_at.date().isoformat() if s.last_seen_at else 'never signed in'}"
-            for s in students]
+    return [
+        f"{s.username}\t{s.display_name}\t"
+        f"{s.last_seen_at.date().isoformat() if s.last_seen_at else 'never signed in'}"
+        for s in students
+    ]
 
 
 @translate_cli.command("extract")
@@ -278,8 +311,7 @@ def translate_update():
     """Extract, then merge new strings into every catalog."""
     translations.extract()
     translations.update()
-    click.secho("Catalogs updated: translate the new entries, then run `flask translate check`.",
-                fg="green")
+    click.secho("Catalogs updated: translate the new entries, then run `flask translate check`.", fg="green")
 
 
 @translate_cli.command("compile")
@@ -301,8 +333,9 @@ def translate_check():
 
 
 @demo_cli.command("seed")
-@click.option("--password", default=DEMO_PASSWORD, show_default=True,
-              help="The password of every demo account.")
+@click.option(
+    "--password", default=DEMO_PASSWORD, show_default=True, help="The password of every demo account."
+)
 def demo_seed(password):
     """Create the demo school (not in production)."""
     try:
@@ -317,8 +350,7 @@ def demo_seed(password):
         password = f"{DEMO_PASSWORD} (unless it was seeded with --password)"
     else:
         db.session.commit()
-        click.secho(f"Created the demo school {school.name}: demo data, not for real students.",
-                    fg="green")
+        click.secho(f"Created the demo school {school.name}: demo data, not for real students.", fg="green")
     click.echo(sign_in_help(password))
 
 
@@ -335,10 +367,13 @@ def content_check():
     letter = report.catalog.letter
     click.echo(f"The letter home (letters/): {', '.join(letter.texts) if letter else 'not loaded'}.")
     surveys = report.catalog.surveys
-    click.echo(f"{len(surveys)} before-and-after check(s) in surveys/: "
-               f"{', '.join(s.id for s in surveys) or 'none'}.")
-    summary = (f"{len(report.catalog.modules)} module(s), {len(report.errors)} error(s), "
-               f"{len(report.warnings)} warning(s).")
+    click.echo(
+        f"{len(surveys)} before-and-after check(s) in surveys/: {', '.join(s.id for s in surveys) or 'none'}."
+    )
+    summary = (
+        f"{len(report.catalog.modules)} module(s), {len(report.errors)} error(s), "
+        f"{len(report.warnings)} warning(s)."
+    )
     if report.errors:
         fail(summary)
     click.secho(summary, fg="green")
@@ -348,9 +383,13 @@ def content_check():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--class-id", "class_id", type=int, required=True)
 @click.option("--dry-run", is_flag=True, help="Check the file and print the preview; write nothing.")
-@click.option("--leave-out-problem-rows", "leave_out", is_flag=True,
-              help="Import the rows without problems and leave out the others (the web preview's "
-                   "second choice); without it, any problem stops the import.")
+@click.option(
+    "--leave-out-problem-rows",
+    "leave_out",
+    is_flag=True,
+    help="Import the rows without problems and leave out the others (the web preview's "
+    "second choice); without it, any problem stops the import.",
+)
 def roster_import(path, class_id, dry_run, leave_out):
     """Import a class list (.xlsx or CSV) exactly as the web import does.
 
@@ -380,11 +419,15 @@ def roster_import(path, class_id, dry_run, leave_out):
     if not preview.importable:
         fail(f"{len(preview.problems)} problem(s); nothing was imported.")
     if preview.left_out and not leave_out:
-        fail(f"{len(preview.problems)} problem(s); nothing was imported. Fix the file, or run again with "
-             f"--leave-out-problem-rows to import the {len(preview.good_rows)} rows without problems "
-             f"({left_out} left out).")
-    summary = (f"{preview.count('create')} new, {preview.count('enroll')} to enroll, "
-               f"{preview.count('already')} already in {classroom.name}.")
+        fail(
+            f"{len(preview.problems)} problem(s); nothing was imported. Fix the file, or run again with "
+            f"--leave-out-problem-rows to import the {len(preview.good_rows)} rows without problems "
+            f"({left_out} left out)."
+        )
+    summary = (
+        f"{preview.count('create')} new, {preview.count('enroll')} to enroll, "
+        f"{preview.count('already')} already in {classroom.name}."
+    )
     if preview.left_out:
         summary += f" Left out: {left_out}."
     if dry_run:
@@ -410,13 +453,15 @@ def check_chosen_password(password: str, role: Role, username: str = "") -> None
 def sign_in_help(password: str) -> str:
     # `make run` says where it serves (HOST, PORT); a bare `flask demo seed` assumes flask run's default.
     address = os.environ.get("DONGUI_DEMO_URL", "http://127.0.0.1:5000").rstrip("/")
-    return "\n".join([
-        f"Sign in at {address}/login with:",
-        "  admin:    demo-admin",
-        "  teachers: demo-teacher, demo-teacher2",
-        "  students: demo-student01 ... demo-student30",
-        f"  password: {password}",
-    ])
+    return "\n".join(
+        [
+            f"Sign in at {address}/login with:",
+            "  admin:    demo-admin",
+            "  teachers: demo-teacher, demo-teacher2",
+            "  students: demo-student01 ... demo-student30",
+            f"  password: {password}",
+        ]
+    )
 
 
 @click.command("backup")
@@ -454,7 +499,15 @@ def release_questions():
 
 
 def register_commands(app) -> None:
-    for group in (school_cli, users_cli, translate_cli, demo_cli, content_cli, roster_cli, district_cli,
-                  questions_cli):
+    for group in (
+        school_cli,
+        users_cli,
+        translate_cli,
+        demo_cli,
+        content_cli,
+        roster_cli,
+        district_cli,
+        questions_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

@@ -42,8 +42,7 @@ def settings_from_environment(instance_path: Path) -> dict:
     return {
         "DONGUI_ENV": "production" if production else "development",
         "SECRET_KEY": env("SECRET_KEY") or None,
-        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")
-        or f"sqlite:///{instance_path / 'dongui.db'}",
+        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL") or f"sqlite:///{instance_path / 'dongui.db'}",
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "QUICK_EXIT_URL": env("QUICK_EXIT_URL", "https://www.weather.go.kr/"),
@@ -210,8 +209,13 @@ def check_public_url(url: str | None) -> None:
     if url is None:
         return
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-            or parts.query or parts.fragment:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
         raise ConfigurationError(
             f"PUBLIC_URL must be a scheme and host such as https://dongui.example.kr, not {url!r}"
         )

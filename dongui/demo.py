@@ -32,17 +32,49 @@ STUDENTS_PER_CLASS = 15
 DEMO_YEAR = 2026
 # Common Korean names, as a real class list would have them.
 DEMO_STUDENT_NAMES = (
-    "김민준", "이서연", "박지호", "최하은", "정도윤", "강지우", "조서준", "윤수아", "장예준", "임지민",
-    "한시우", "오하윤", "서주원", "신채원", "권유준", "황다은", "안은우", "송서윤", "류건우", "전지아",
-    "홍현우", "고민서", "문선우", "양예린", "손지환", "배소율", "백준서", "허윤서", "유태윤", "남가은",
+    "김민준",
+    "이서연",
+    "박지호",
+    "최하은",
+    "정도윤",
+    "강지우",
+    "조서준",
+    "윤수아",
+    "장예준",
+    "임지민",
+    "한시우",
+    "오하윤",
+    "서주원",
+    "신채원",
+    "권유준",
+    "황다은",
+    "안은우",
+    "송서윤",
+    "류건우",
+    "전지아",
+    "홍현우",
+    "고민서",
+    "문선우",
+    "양예린",
+    "손지환",
+    "배소율",
+    "백준서",
+    "허윤서",
+    "유태윤",
+    "남가은",
 )
 DEMO_CLASSES = (
     ("demo-teacher", "김선영", "2학년 3반"),
     ("demo-teacher2", "박준호", "2학년 4반"),
 )
 DEMO_CONTACTS = [
-    {"name": "상담 선생님 (Wee 클래스)", "phone": "", "note": "본관 2층 Wee 클래스, 점심시간과 방과 후",
-     "name_en": "School counsellor (Wee class)", "note_en": "Main building, 2nd floor, at lunch and after school"},
+    {
+        "name": "상담 선생님 (Wee 클래스)",
+        "phone": "",
+        "note": "본관 2층 Wee 클래스, 점심시간과 방과 후",
+        "name_en": "School counsellor (Wee class)",
+        "note_en": "Main building, 2nd floor, at lunch and after school",
+    },
 ]
 
 
@@ -55,8 +87,12 @@ def seed_demo(password: str = DEMO_PASSWORD) -> School | None:
     if find_demo_school() is not None:
         return None
     school = School(
-        name="동의중학교 (데모)", slug=DEMO_SLUG, timezone="Asia/Seoul", default_locale="ko",
-        help_contacts=DEMO_CONTACTS, is_demo=True,
+        name="동의중학교 (데모)",
+        slug=DEMO_SLUG,
+        timezone="Asia/Seoul",
+        default_locale="ko",
+        help_contacts=DEMO_CONTACTS,
+        is_demo=True,
     )
     db.session.add(school)
     shared_hash = hash_password(password)  # one hash for all: seeding stays fast with scrypt
@@ -68,8 +104,13 @@ def seed_demo(password: str = DEMO_PASSWORD) -> School | None:
         classroom = create_classroom(school, teacher, class_name, DEMO_YEAR)
         for number in range(1, STUDENTS_PER_CLASS + 1):
             student_number += 1
-            student, _ = create_user(school, f"demo-student{student_number:02d}", next(names),
-                                     Role.STUDENT, password_hash=shared_hash)
+            student, _ = create_user(
+                school,
+                f"demo-student{student_number:02d}",
+                next(names),
+                Role.STUDENT,
+                password_hash=shared_hash,
+            )
             db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=number))
     db.session.flush()
     seed_demo_progress(school)
@@ -103,8 +144,12 @@ def refuse_seed_in_production() -> None:
 
 
 # Realistic progress so a first dashboard is alive: (module, days from today to the due date).
-DEMO_ASSIGNMENTS = (("start-safely", -14), ("consent-basics", -3), ("digital-consent", 7),
-                    ("understanding-deepfakes", 21))
+DEMO_ASSIGNMENTS = (
+    ("start-safely", -14),
+    ("consent-basics", -3),
+    ("digital-consent", 7),
+    ("understanding-deepfakes", 21),
+)
 
 
 def seed_demo_progress(school: School) -> None:
@@ -114,14 +159,27 @@ def seed_demo_progress(school: School) -> None:
     today = utcnow().date()
     classes = db.session.execute(db.select(Classroom).filter_by(school_id=school.id)).scalars().all()
     for classroom in classes:
-        teacher_id = db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(
-            classroom_id=classroom.id)).scalars().first()
+        teacher_id = (
+            db.session.execute(db.select(ClassTeacher.teacher_id).filter_by(classroom_id=classroom.id))
+            .scalars()
+            .first()
+        )
         modules = [(catalog.module(slug), days) for slug, days in DEMO_ASSIGNMENTS if catalog.module(slug)]
         for position, (module, days) in enumerate(modules, start=1):
-            db.session.add(Assignment(classroom_id=classroom.id, module_slug=module.slug, position=position,
-                                      due_on=today + timedelta(days=days), assigned_by=teacher_id))
-        student_ids = db.session.execute(db.select(Enrollment.student_id).filter_by(
-            classroom_id=classroom.id)).scalars().all()
+            db.session.add(
+                Assignment(
+                    classroom_id=classroom.id,
+                    module_slug=module.slug,
+                    position=position,
+                    due_on=today + timedelta(days=days),
+                    assigned_by=teacher_id,
+                )
+            )
+        student_ids = (
+            db.session.execute(db.select(Enrollment.student_id).filter_by(classroom_id=classroom.id))
+            .scalars()
+            .all()
+        )
         for student_id in student_ids:
             diligence = rng.random()
             for index, (module, _days) in enumerate(modules):
@@ -134,9 +192,14 @@ def seed_demo_progress(school: School) -> None:
 
 def seed_student_module(student_id, module, how_far: float, rng, grade) -> None:
     started = utcnow() - timedelta(days=rng.randint(1, 10))
-    progress = ModuleProgress(user_id=student_id, module_slug=module.slug, started_at=started,
-                              last_step=max(1, round(module.step_count * min(how_far * 1.4, 1))),
-                              attempts=0, content_hash=module.content_hash)
+    progress = ModuleProgress(
+        user_id=student_id,
+        module_slug=module.slug,
+        started_at=started,
+        last_step=max(1, round(module.step_count * min(how_far * 1.4, 1))),
+        attempts=0,
+        content_hash=module.content_hash,
+    )
     db.session.add(progress)
     student = db.session.get(User, student_id)
     student.last_seen_at = max(filter(None, [student.last_seen_at, started]))
@@ -155,11 +218,19 @@ def seed_student_module(student_id, module, how_far: float, rng, grade) -> None:
                 answers[question.id] = frozenset([rng.choice(wrong)])
         result = grade(module.quiz, answers)
         submitted = progress.lesson_done_at + timedelta(minutes=5 + 10 * attempt_number)
-        db.session.add(QuizAttempt(
-            user_id=student_id, module_slug=module.slug, content_hash=module.content_hash,
-            submitted_at=submitted, score=result.score, max_score=result.max_score, passed=result.passed,
-            answers={q: sorted(c) for q, c in answers.items()},
-            submit_token=f"demo-{student_id}-{module.slug}-{attempt_number}"))
+        db.session.add(
+            QuizAttempt(
+                user_id=student_id,
+                module_slug=module.slug,
+                content_hash=module.content_hash,
+                submitted_at=submitted,
+                score=result.score,
+                max_score=result.max_score,
+                passed=result.passed,
+                answers={q: sorted(c) for q, c in answers.items()},
+                submit_token=f"demo-{student_id}-{module.slug}-{attempt_number}",
+            )
+        )
         progress.attempts += 1
         best = max(best or 0.0, result.share)
         if result.passed and progress.quiz_passed_at is None:

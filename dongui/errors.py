@@ -9,35 +9,47 @@ from .anonymity import is_anonymous_endpoint, is_anonymous_path, quote_path
 from .extensions import db
 
 ERROR_TEXT = {
-    400: (_l("Something in that request was not right"),
-          _l("The page could not use what was sent. Go back, reload the page and try again.")),
-    403: (_l("This page is not for your account"),
-          _l("You are signed in, but this page belongs to another role.")),
-    404: (_l("Page not found"),
-          _l("There is no page at this address, or it is not one you can open.")),
-    405: (_l("That did not work"),
-          _l("This page cannot be used that way. Go back and use the buttons on the page.")),
-    413: (_l("That file is too big"),
-          _l("Choose a smaller file and try again.")),
-    429: (_l("Too many tries"),
-          _l("Please wait a few minutes, then try again. If you forgot your password, "
-             "ask your teacher to reset it.")),
-    500: (_l("Something went wrong on our side"),
-          _l("Nothing you did caused this. Please try again in a moment.")),
+    400: (
+        _l("Something in that request was not right"),
+        _l("The page could not use what was sent. Go back, reload the page and try again."),
+    ),
+    403: (
+        _l("This page is not for your account"),
+        _l("You are signed in, but this page belongs to another role."),
+    ),
+    404: (_l("Page not found"), _l("There is no page at this address, or it is not one you can open.")),
+    405: (
+        _l("That did not work"),
+        _l("This page cannot be used that way. Go back and use the buttons on the page."),
+    ),
+    413: (_l("That file is too big"), _l("Choose a smaller file and try again.")),
+    429: (
+        _l("Too many tries"),
+        _l(
+            "Please wait a few minutes, then try again. If you forgot your password, "
+            "ask your teacher to reset it."
+        ),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you did caused this. Please try again in a moment."),
+    ),
 }
-QUESTION_LIMIT_TEXT = (_l("That's all the questions for today"),
-                       _l("To keep the question box useful for everyone, each student can send a few "
-                          "questions a day. You can ask again tomorrow. If you need help now, the "
-                          "help page lists who to call or message."))
+QUESTION_LIMIT_TEXT = (
+    _l("That's all the questions for today"),
+    _l(
+        "To keep the question box useful for everyone, each student can send a few "
+        "questions a day. You can ask again tomorrow. If you need help now, the "
+        "help page lists who to call or message."
+    ),
+)
 
 
 def render_error(code: int, status: int | None = None):
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
     if code == 429 and is_anonymous_endpoint(request.endpoint):
         title, message = QUESTION_LIMIT_TEXT
-    return render_template("errors/error.html", code=code, title=title, message=message), (
-        status or code
-    )
+    return render_template("errors/error.html", code=code, title=title, message=message), (status or code)
 
 
 def handle_http_error(error: HTTPException):
@@ -56,8 +68,9 @@ def handle_server_error(error):
     # No line at all for an anonymous page: its time would mark the student who asked, and an
     # error's text can hold what was sent (DESIGN.md, "no log line holds a question").
     if not is_anonymous_path(request.path):
-        current_app.logger.error("unhandled error on %s %s", request.method, quote_path(request.path),
-                                 exc_info=original)
+        current_app.logger.error(
+            "unhandled error on %s %s", request.method, quote_path(request.path), exc_info=original
+        )
     return render_error(500)
 
 

@@ -33,7 +33,9 @@ def preferred_language(accept_languages, languages) -> str | None:
 def select_locale() -> str:
     user = current_user if current_user and current_user.is_authenticated else None
     return choose_locale(
-        user, request.cookies.get(LANG_COOKIE), request.accept_languages,
+        user,
+        request.cookies.get(LANG_COOKIE),
+        request.accept_languages,
         current_app.config["LANGUAGES"],
     )
 

@@ -54,8 +54,8 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{2,64}$")
 class UsernamePattern(enum.StrEnum):
     """How a roster import names new students who come without a username (School setting)."""
 
-    CLASS_NUMBER = "class_number"            # hanbit-3-01: school, class id, class number
-    STUDENT_ID = "student_id"                # 20501: 학번 (grade, class, number)
+    CLASS_NUMBER = "class_number"  # hanbit-3-01: school, class id, class number
+    STUDENT_ID = "student_id"  # 20501: 학번 (grade, class, number)
     SCHOOL_STUDENT_ID = "school_student_id"  # hanbit-20501: 학번, unique across schools
 
 
@@ -86,8 +86,12 @@ class School(db.Model):
     question_release_hour: Mapped[int] = mapped_column(default=0, server_default="0")
     question_release_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     username_pattern: Mapped[UsernamePattern] = mapped_column(
-        sa.Enum(UsernamePattern, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]),
-        default=UsernamePattern.CLASS_NUMBER, server_default=UsernamePattern.CLASS_NUMBER.value)
+        sa.Enum(
+            UsernamePattern, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]
+        ),
+        default=UsernamePattern.CLASS_NUMBER,
+        server_default=UsernamePattern.CLASS_NUMBER.value,
+    )
     # The letter home (가정통신문): the school's own "why we teach this", {locale: Markdown}; empty
     # languages use the standard text in letters/.
     letter_why: Mapped[dict | None] = mapped_column(sa.JSON)
@@ -130,7 +134,9 @@ class DistrictFigures(db.Model):
 
     __tablename__ = "district_figures"
 
-    district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True
+    )
     counted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data: Mapped[dict] = mapped_column(sa.JSON)
 
@@ -138,8 +144,11 @@ class DistrictFigures(db.Model):
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     # Everyone belongs to a school, but a district admin, who belongs to a district instead.
-    __table_args__ = (sa.CheckConstraint("(school_id IS NULL) <> (district_id IS NULL)",
-                                         name="ck_users_school_or_district"),)
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(school_id IS NULL) <> (district_id IS NULL)", name="ck_users_school_or_district"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
@@ -207,12 +216,8 @@ class Enrollment(db.Model):
     __table_args__ = (sa.UniqueConstraint("classroom_id", "student_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    classroom_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
-    )
-    student_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    classroom_id: Mapped[int] = mapped_column(sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     number: Mapped[int | None]  # 번호: the student's number in the class
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -242,10 +247,16 @@ class ModuleProgress(db.Model):
 
 # A completed module, in SQL: the filter every count of completions uses, and the partial index
 # that lets the school report count them without reading the other rows.
-COMPLETED_PROGRESS = sa.and_(ModuleProgress.lesson_done_at.is_not(None),
-                             ModuleProgress.quiz_passed_at.is_not(None))
-sa.Index("ix_module_progress_completed", ModuleProgress.user_id, ModuleProgress.module_slug,
-         sqlite_where=COMPLETED_PROGRESS, postgresql_where=COMPLETED_PROGRESS)
+COMPLETED_PROGRESS = sa.and_(
+    ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None)
+)
+sa.Index(
+    "ix_module_progress_completed",
+    ModuleProgress.user_id,
+    ModuleProgress.module_slug,
+    sqlite_where=COMPLETED_PROGRESS,
+    postgresql_where=COMPLETED_PROGRESS,
+)
 
 
 class QuizAttempt(db.Model):
@@ -272,9 +283,7 @@ class Assignment(db.Model):
     __table_args__ = (sa.UniqueConstraint("classroom_id", "module_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    classroom_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
-    )
+    classroom_id: Mapped[int] = mapped_column(sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
     module_slug: Mapped[str] = mapped_column(sa.String(64))
     position: Mapped[int] = mapped_column(default=0)
     due_on: Mapped[date | None] = mapped_column(sa.Date)  # a date in the school's time zone
@@ -289,9 +298,7 @@ class Excusal(db.Model):
     __table_args__ = (sa.UniqueConstraint("classroom_id", "student_id", "module_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    classroom_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
-    )
+    classroom_id: Mapped[int] = mapped_column(sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     module_slug: Mapped[str] = mapped_column(sa.String(64))
     excused_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -328,9 +335,7 @@ class RosterImport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    classroom_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
-    )
+    classroom_id: Mapped[int] = mapped_column(sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
     audit_event_id: Mapped[int] = mapped_column(
         sa.ForeignKey("audit_events.id", ondelete="CASCADE"), index=True
     )
@@ -340,7 +345,7 @@ class RosterImport(db.Model):
 class QuestionStatus(enum.StrEnum):
     NEW = "new"
     ANSWERED = "answered"  # shown to the whole class
-    HIDDEN = "hidden"      # kept for the teacher, shown to no student
+    HIDDEN = "hidden"  # kept for the teacher, shown to no student
 
 
 def new_question_id() -> str:
@@ -363,9 +368,7 @@ class PendingQuestion(db.Model):
     __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_question_id)
-    classroom_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
-    )
+    classroom_id: Mapped[int] = mapped_column(sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
     release_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -382,9 +385,7 @@ class ClassQuestion(db.Model):
     __tablename__ = "class_questions"
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_question_id)
-    classroom_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True
-    )
+    classroom_id: Mapped[int] = mapped_column(sa.ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
     created_on: Mapped[date] = mapped_column(sa.Date)
     answer: Mapped[str | None] = mapped_column(sa.Text)  # Markdown, sanitised when shown
@@ -452,7 +453,7 @@ class CheckPhase(enum.StrEnum):
     """The two halves of a class's before-and-after check (school/checks.py)."""
 
     BEFORE = "before"  # before the class's first assigned module
-    AFTER = "after"    # after its last
+    AFTER = "after"  # after its last
 
 
 CHECK_PHASE = sa.Enum(CheckPhase, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e])

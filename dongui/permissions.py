@@ -51,8 +51,9 @@ def get_own_district_or_404() -> District:
 def get_school_student_or_404(user_id: int) -> User:
     """A student of the signed-in admin's school; staff, another school's or unknown ids answer 404."""
     student = db.session.execute(
-        db.select(User).where(User.id == user_id, User.school_id == current_user.school_id,
-                              User.role == Role.STUDENT)
+        db.select(User).where(
+            User.id == user_id, User.school_id == current_user.school_id, User.role == Role.STUDENT
+        )
     ).scalar_one_or_none()
     if student is None:
         abort(404)
@@ -89,8 +90,7 @@ def get_classroom_or_404(class_id: int, admin_may_view: bool = False) -> Classro
     With `admin_may_view`, the school's admin may also open it, read-only (`can_edit` False).
     """
     classroom = db.session.execute(
-        db.select(Classroom).where(Classroom.id == class_id,
-                                   Classroom.school_id == current_user.school_id)
+        db.select(Classroom).where(Classroom.id == class_id, Classroom.school_id == current_user.school_id)
     ).scalar_one_or_none()
     if classroom is None:
         abort(404)
@@ -103,9 +103,9 @@ def get_classroom_or_404(class_id: int, admin_may_view: bool = False) -> Classro
 def get_student_in_classroom_or_404(classroom: Classroom, student_id: int) -> User:
     """A student enrolled in `classroom`; anyone else answers 404."""
     student = db.session.execute(
-        db.select(User).join(Enrollment, Enrollment.student_id == User.id)
-        .where(User.id == student_id, Enrollment.classroom_id == classroom.id,
-               User.role == Role.STUDENT)
+        db.select(User)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(User.id == student_id, Enrollment.classroom_id == classroom.id, User.role == Role.STUDENT)
     ).scalar_one_or_none()
     if student is None:
         abort(404)
@@ -115,9 +115,13 @@ def get_student_in_classroom_or_404(classroom: Classroom, student_id: int) -> Us
 def get_enrolled_classroom_or_404(class_id: int) -> Classroom:
     """A class the signed-in student is in (not archived); any other id answers 404."""
     classroom = db.session.execute(
-        db.select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .where(Classroom.id == class_id, Enrollment.student_id == current_user.id,
-               Classroom.archived_at.is_(None))
+        db.select(Classroom)
+        .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(
+            Classroom.id == class_id,
+            Enrollment.student_id == current_user.id,
+            Classroom.archived_at.is_(None),
+        )
     ).scalar_one_or_none()
     if classroom is None:
         abort(404)
@@ -136,7 +140,13 @@ def get_assigned_module_or_404(classroom: Classroom, slug: str):
     """A student module assigned to `classroom` (a class already checked as the user's); any
     other slug answers 404. Classroom mode teaches only what the class was assigned."""
     module = get_catalog().module(slug)
-    if module is None or not module.for_students or db.session.execute(
-            db.select(Assignment.id).filter_by(classroom_id=classroom.id, module_slug=slug)).first() is None:
+    if (
+        module is None
+        or not module.for_students
+        or db.session.execute(
+            db.select(Assignment.id).filter_by(classroom_id=classroom.id, module_slug=slug)
+        ).first()
+        is None
+    ):
         abort(404)
     return module

@@ -13,8 +13,12 @@ from .models import Role, School
 from .school.contacts import only_school, school_contacts
 from .school.status import STATUS_HELP, STATUS_LABELS, STATUS_SYMBOLS
 
-ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin"),
-               Role.DISTRICT_ADMIN: _l("District admin")}
+ROLE_LABELS = {
+    Role.STUDENT: _l("Student"),
+    Role.TEACHER: _l("Teacher"),
+    Role.ADMIN: _l("Admin"),
+    Role.DISTRICT_ADMIN: _l("District admin"),
+}
 
 
 def inject_layout_values() -> dict:
@@ -83,8 +87,12 @@ def template_npgettext(context, message_context, singular, plural, n):
 
 def init_templating(app) -> None:
     app.jinja_env.install_gettext_callables(
-        template_gettext, template_ngettext, newstyle=True,
-        pgettext=template_pgettext, npgettext=template_npgettext)
+        template_gettext,
+        template_ngettext,
+        newstyle=True,
+        pgettext=template_pgettext,
+        npgettext=template_npgettext,
+    )
     app.context_processor(inject_layout_values)
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["date"] = format_date

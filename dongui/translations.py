@@ -21,21 +21,41 @@ LINE_WIDTH = 100  # the catalogue's committed wrapping; keeps diffs to what chan
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args],
-                   check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
 
 
 def extract(output: Path = POT_FILE) -> None:
     # --ignore-dirs: the default also skips `_`-folders, and templates/_macros holds strings.
-    _pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "--add-comments=Translators:",
-             "--ignore-dirs=.* node_modules",
-             "--no-location", "--sort-output", "--project=Dongui", f"--width={LINE_WIDTH}",
-             "--copyright-holder=Dongui contributors", "-o", str(output), ".")
+    _pybabel(
+        "extract",
+        "-F",
+        str(BABEL_CFG),
+        "-k",
+        "_l",
+        "--add-comments=Translators:",
+        "--ignore-dirs=.* node_modules",
+        "--no-location",
+        "--sort-output",
+        "--project=Dongui",
+        f"--width={LINE_WIDTH}",
+        "--copyright-holder=Dongui contributors",
+        "-o",
+        str(output),
+        ".",
+    )
 
 
 def update() -> None:
-    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--ignore-obsolete",
-             "--no-fuzzy-matching", f"--width={LINE_WIDTH}")
+    _pybabel(
+        "update",
+        "-i",
+        str(POT_FILE),
+        "-d",
+        str(TRANSLATIONS_DIR),
+        "--ignore-obsolete",
+        "--no-fuzzy-matching",
+        f"--width={LINE_WIDTH}",
+    )
 
 
 def compile_catalogs() -> None:
@@ -71,7 +91,9 @@ def check() -> list[str]:
         for message in template:
             if not message.id:
                 continue
-            problems.extend(_entry_problems(path, message.id, catalog.get(message.id, message.context), allowed))
+            problems.extend(
+                _entry_problems(path, message.id, catalog.get(message.id, message.context), allowed)
+            )
     return problems
 
 

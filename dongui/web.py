@@ -49,10 +49,21 @@ def confirmed() -> bool:
 def ask_to_confirm(title: str, consequence: str, button: str, back: str, danger: bool = True):
     """A page that says what an action will do and sends the same POST again, confirmed: for
     actions that are hard to undo (remove, move, reset, deactivate). Nothing has changed yet."""
-    fields = [(name, value) for name, value in request.form.items(multi=True)
-              if name not in ("csrf_token", "confirmed")]
-    return render_template("confirm.html", title=title, consequence=consequence, button=button,
-                           back=back, danger=danger, action=request.path, fields=fields)
+    fields = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in ("csrf_token", "confirmed")
+    ]
+    return render_template(
+        "confirm.html",
+        title=title,
+        consequence=consequence,
+        button=button,
+        back=back,
+        danger=danger,
+        action=request.path,
+        fields=fields,
+    )
 
 
 def page_arg() -> int:
@@ -66,6 +77,7 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
 
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure in production, and whenever the request came over https."""

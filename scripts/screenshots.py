@@ -10,8 +10,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 OUT = Path("screenshots")
 
 
@@ -36,8 +43,9 @@ def capture(base, user, password, paths):
                     name = path.strip("/").replace("/", "_") or "root"
                     for n, top in enumerate(range(0, total, height * 2)):
                         clip = {"x": 0, "y": top, "width": width, "height": min(height * 2, total - top)}
-                        page.screenshot(path=str(OUT / f"{name}-{lang}-{size_name}-{n}.png"),
-                                        full_page=True, clip=clip)
+                        page.screenshot(
+                            path=str(OUT / f"{name}-{lang}-{size_name}-{n}.png"), full_page=True, clip=clip
+                        )
                 context.close()
         browser.close()
 

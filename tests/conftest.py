@@ -114,8 +114,9 @@ def make_school(app):
     def make(**fields):
         n = next(counter)
         with app.app_context():
-            school = School(name=fields.pop("name", f"School {n}"),
-                            slug=fields.pop("slug", f"school-{n}"), **fields)
+            school = School(
+                name=fields.pop("name", f"School {n}"), slug=fields.pop("slug", f"school-{n}"), **fields
+            )
             db.session.add(school)
             db.session.commit()
             return school.id
@@ -132,8 +133,13 @@ def make_user(app, make_school):
         school_id = school_id or make_school()
         with app.app_context():
             school = db.session.get(School, school_id)
-            user, _ = create_user(school, username or f"{role}{next(counter)}",
-                                  fields.pop("display_name", "테스트 사용자"), role, password)
+            user, _ = create_user(
+                school,
+                username or f"{role}{next(counter)}",
+                fields.pop("display_name", "테스트 사용자"),
+                role,
+                password,
+            )
             for key, value in fields.items():
                 setattr(user, key, value)
             db.session.commit()
@@ -151,8 +157,7 @@ def make_classroom(app):
             teacher = db.session.get(User, teacher_id)
             classroom = create_classroom(teacher.school, teacher, name, year)
             for number, student_id in enumerate(students, start=1):
-                db.session.add(Enrollment(classroom_id=classroom.id, student_id=student_id,
-                                          number=number))
+                db.session.add(Enrollment(classroom_id=classroom.id, student_id=student_id, number=number))
             db.session.commit()
             return classroom.id
 

@@ -9,8 +9,11 @@ from dongui.content import load_catalog
 
 
 def load(content_dir, today=date(2026, 11, 25)):
-    config = {"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(content_dir / "lessons"),
-              "QUIZZES_DIR": str(content_dir / "quizzes")}
+    config = {
+        "HELP_DIR": str(ROOT / "help"),
+        "LESSONS_DIR": str(content_dir / "lessons"),
+        "QUIZZES_DIR": str(content_dir / "quizzes"),
+    }
     return load_catalog(config, today=today)
 
 

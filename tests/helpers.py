@@ -93,8 +93,11 @@ def client_from(app, address):
 
 
 def upload(client, class_id, data: bytes, filename="명단.csv"):
-    return client.post(f"/teach/classes/{class_id}/import",
-                       data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/teach/classes/{class_id}/import",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def make_random_school(app, make_user, make_school, make_classroom, seed: int):
@@ -115,16 +118,23 @@ def make_random_school(app, make_user, make_school, make_classroom, seed: int):
             for slug in slugs:
                 state = rng.choice(["none", "started", "read", "passed_only", "completed"])
                 if state != "none":
-                    db.session.add(ModuleProgress(
-                        user_id=student, module_slug=slug, last_step=1, attempts=1,
-                        lesson_done_at=DONE if state in ("read", "completed") else None,
-                        quiz_passed_at=DONE if state in ("passed_only", "completed") else None))
+                    db.session.add(
+                        ModuleProgress(
+                            user_id=student,
+                            module_slug=slug,
+                            last_step=1,
+                            attempts=1,
+                            lesson_done_at=DONE if state in ("read", "completed") else None,
+                            quiz_passed_at=DONE if state in ("passed_only", "completed") else None,
+                        )
+                    )
             # Excusals: mostly for the student's classes, some for modules not assigned there,
             # some left over from a class the student is not in.
             for class_id in rng.sample(class_ids, 2):
                 if rng.random() < 0.4:
-                    db.session.add(Excusal(classroom_id=class_id, student_id=student,
-                                           module_slug=rng.choice(slugs)))
+                    db.session.add(
+                        Excusal(classroom_id=class_id, student_id=student, module_slug=rng.choice(slugs))
+                    )
             if rng.random() < 0.15:
                 db.session.get(User, student).deactivated_at = DONE
         db.session.commit()
@@ -140,12 +150,20 @@ def make_class_of(app, make_user, make_school, make_classroom, size):
         for position, slug in enumerate(["sample", "korean-only"], start=1):
             db.session.add(Assignment(classroom_id=class_id, module_slug=slug, position=position))
             for student in students:
-                db.session.add(ModuleProgress(user_id=student, module_slug=slug, last_step=2, attempts=1,
-                                              best_score=0.5))
-                db.session.add(QuizAttempt(user_id=student, module_slug=slug, content_hash="x", score=1,
-                                           max_score=2, passed=False, answers={},
-                                           submit_token=f"{student}-{slug}"))
+                db.session.add(
+                    ModuleProgress(user_id=student, module_slug=slug, last_step=2, attempts=1, best_score=0.5)
+                )
+                db.session.add(
+                    QuizAttempt(
+                        user_id=student,
+                        module_slug=slug,
+                        content_hash="x",
+                        score=1,
+                        max_score=2,
+                        passed=False,
+                        answers={},
+                        submit_token=f"{student}-{slug}",
+                    )
+                )
         db.session.commit()
     return class_id
-
-

@@ -29,14 +29,26 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(database_url: str, log_path: Path, workers: int = 2, extra_args=(), **settings):
     """Serve app:app on a free 127.0.0.1 port; yields the base URL; always stops the server."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY,
-           "DONGUI_BIND": f"127.0.0.1:{free_port()}", "WEB_CONCURRENCY": str(workers),
-           "RATELIMIT_STORAGE_URI": "memory://", "DONGUI_ENV": "development",
-           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **settings}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "DONGUI_BIND": f"127.0.0.1:{free_port()}",
+        "WEB_CONCURRENCY": str(workers),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DONGUI_ENV": "development",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **settings,
+    }
     base = f"http://{env['DONGUI_BIND']}"
     with log_path.open("w") as log:
-        server = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), *extra_args, "app:app"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), *extra_args, "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             for _ in range(300):
                 try:
@@ -77,8 +89,9 @@ class Client:
 
     def sign_in(self, username: str, password: str) -> int:
         _status, page = self.request("/login")
-        status, _body = self.request("/login", {"csrf_token": csrf_token(page), "username": username,
-                                                "password": password})
+        status, _body = self.request(
+            "/login", {"csrf_token": csrf_token(page), "username": username, "password": password}
+        )
         return status
 
 

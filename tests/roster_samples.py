@@ -14,8 +14,9 @@ NAMES = ["김민준", "이서연", "박지호", "최하은", "정도윤", "강�
 
 def student_names(count: int) -> list[str]:
     """Distinct Korean names (CP949-safe): 김민준, 이서연, …, then 김민준2 …"""
-    return [NAMES[n % len(NAMES)] + (str(n // len(NAMES) + 1) if n >= len(NAMES) else "")
-            for n in range(count)]
+    return [
+        NAMES[n % len(NAMES)] + (str(n // len(NAMES) + 1) if n >= len(NAMES) else "") for n in range(count)
+    ]
 
 
 def xlsx(rows) -> bytes:
@@ -55,7 +56,9 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 def dimension_claim(data: bytes, ref: str = "A1:XFD1048576") -> bytes:
     """The sheet claims to span `ref` (Excel's whole grid) while holding a few rows."""
-    return rewrite_member(data, SHEET, lambda text: re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', text))
+    return rewrite_member(
+        data, SHEET, lambda text: re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', text)
+    )
 
 
 def formatting_on_last_row(data: bytes, columns: int = 26) -> bytes:
@@ -97,7 +100,7 @@ def understate_size(data: bytes, member: str, size: int = 100) -> bytes:
     position = data.find(b"PK\x01\x02")
     while position != -1:
         name_length = struct.unpack_from("<H", data, position + 28)[0]
-        if bytes(data[position + 46:position + 46 + name_length]) == name:
+        if bytes(data[position + 46 : position + 46 + name_length]) == name:
             struct.pack_into("<I", data, position + 24, size)
         position = data.find(b"PK\x01\x02", position + 4)
     return bytes(data)
@@ -106,8 +109,9 @@ def understate_size(data: bytes, member: str, size: int = 100) -> bytes:
 def many_rows_xlsx(count: int) -> bytes:
     """`count` short rows, written straight as sheet XML (openpyxl would take minutes for a million)."""
     data = xlsx([["이름"], ["김민준"]])
-    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>s{n}</t></is></c></row>'
-                   for n in range(3, count + 3))
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>s{n}</t></is></c></row>' for n in range(3, count + 3)
+    )
     data = rewrite_member(data, SHEET, lambda text: text.replace("</sheetData>", rows + "</sheetData>"))
     return dimension_claim(data, f"A1:A{count + 2}")
 
@@ -115,7 +119,9 @@ def many_rows_xlsx(count: int) -> bytes:
 def shared_strings(data: bytes, table: str) -> bytes:
     """The workbook with a shared-strings part (openpyxl itself writes strings inline)."""
     part = '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    data = rewrite_member(data, "[Content_Types].xml", lambda text: text.replace("</Types>", part + "</Types>"))
+    data = rewrite_member(
+        data, "[Content_Types].xml", lambda text: text.replace("</Types>", part + "</Types>")
+    )
     buffer = io.BytesIO(data)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("xl/sharedStrings.xml", table)
@@ -125,9 +131,12 @@ def shared_strings(data: bytes, table: str) -> bytes:
 def wide_row_xlsx(columns: int = 16384) -> bytes:
     """A heading row and one student whose row runs on to column XFD."""
     data = xlsx([["이름"], ["김민준"]])
-    cells = "".join(f'<c r="{column_letter(c)}3" t="inlineStr"><is><t>x</t></is></c>'
-                    for c in range(1, columns + 1))
-    return rewrite_member(data, SHEET, lambda text: text.replace("</sheetData>", f'<row r="3">{cells}</row></sheetData>'))
+    cells = "".join(
+        f'<c r="{column_letter(c)}3" t="inlineStr"><is><t>x</t></is></c>' for c in range(1, columns + 1)
+    )
+    return rewrite_member(
+        data, SHEET, lambda text: text.replace("</sheetData>", f'<row r="3">{cells}</row></sheetData>')
+    )
 
 
 def csv_bytes(lines, encoding: str = "cp949") -> bytes:

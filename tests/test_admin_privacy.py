@@ -53,16 +53,50 @@ def add_activity(app, student_id, classroom_id, teacher_id, slug="sample", score
     """Progress, an attempt, an excusal and log entries for one student."""
     with app.app_context():
         school_id = db.session.get(User, student_id).school_id
-        db.session.add(ModuleProgress(user_id=student_id, module_slug=slug, started_at=T0, last_step=2,
-                                      lesson_done_at=T0, quiz_passed_at=T0, best_score=1.0, attempts=1,
-                                      content_hash="h"))
-        db.session.add(QuizAttempt(user_id=student_id, module_slug=slug, content_hash="h", submitted_at=T0,
-                                   score=score, max_score=3, passed=True, answers={"q1": ["a"]},
-                                   submit_token=f"token-{student_id}-{slug}"))
-        db.session.add(Excusal(classroom_id=classroom_id, student_id=student_id, module_slug="other",
-                               excused_by=teacher_id, at=T0))
-        record_audit(school_id, teacher_id, "student.excuse", "user", student_id,
-                     classroom=classroom_id, module="other")
+        db.session.add(
+            ModuleProgress(
+                user_id=student_id,
+                module_slug=slug,
+                started_at=T0,
+                last_step=2,
+                lesson_done_at=T0,
+                quiz_passed_at=T0,
+                best_score=1.0,
+                attempts=1,
+                content_hash="h",
+            )
+        )
+        db.session.add(
+            QuizAttempt(
+                user_id=student_id,
+                module_slug=slug,
+                content_hash="h",
+                submitted_at=T0,
+                score=score,
+                max_score=3,
+                passed=True,
+                answers={"q1": ["a"]},
+                submit_token=f"token-{student_id}-{slug}",
+            )
+        )
+        db.session.add(
+            Excusal(
+                classroom_id=classroom_id,
+                student_id=student_id,
+                module_slug="other",
+                excused_by=teacher_id,
+                at=T0,
+            )
+        )
+        record_audit(
+            school_id,
+            teacher_id,
+            "student.excuse",
+            "user",
+            student_id,
+            classroom=classroom_id,
+            module="other",
+        )
         db.session.commit()
 
 
@@ -79,8 +113,9 @@ def count(app, model, *where):
 
 def audit_actions(app):
     with app.app_context():
-        return db.session.execute(db.select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_id)
-                                  .order_by(AuditEvent.id)).all()
+        return db.session.execute(
+            db.select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_id).order_by(AuditEvent.id)
+        ).all()
 
 
 def mentions(value, user_id) -> bool:
@@ -104,18 +139,21 @@ def traces_of(app, user_id, words=()) -> list[str]:
             for column in table.columns:
                 points_at_users = any(fk.column.table.name == "users" for fk in column.foreign_keys)
                 if points_at_users or (table.name == "users" and column.name == "id"):
-                    if db.session.execute(sa.select(sa.func.count()).select_from(table)
-                                          .where(column == user_id)).scalar_one():
+                    if db.session.execute(
+                        sa.select(sa.func.count()).select_from(table).where(column == user_id)
+                    ).scalar_one():
                         found.append(f"{table.name}.{column.name}")
                 elif isinstance(column.type, sa.JSON):
                     for (value,) in db.session.execute(sa.select(column)):
-                        if mentions(value, user_id) or any(w in json.dumps(value, ensure_ascii=False)
-                                                           for w in words):
+                        if mentions(value, user_id) or any(
+                            w in json.dumps(value, ensure_ascii=False) for w in words
+                        ):
                             found.append(f"{table.name}.{column.name}: {value}")
                 elif isinstance(column.type, sa.String | sa.Text):
                     for word in words:
-                        if db.session.execute(sa.select(sa.func.count()).select_from(table)
-                                              .where(column.contains(word))).scalar_one():
+                        if db.session.execute(
+                            sa.select(sa.func.count()).select_from(table).where(column.contains(word))
+                        ).scalar_one():
                             found.append(f"{table.name}.{column.name} holds {word!r}")
     return found
 
@@ -129,21 +167,49 @@ def test_export_holds_exactly_that_students_data(app, classes):
     with app.app_context():
         data = privacy.export_student(db.session.get(User, classes["jiwoo"]))
     text = json.dumps(data, ensure_ascii=False)
-    assert set(data) == {"exported_at", "account", "classes", "excusals", "progress", "quiz_attempts",
-                         "class_participation", "letter_slips", "checks_done", "audit_events"}
+    assert set(data) == {
+        "exported_at",
+        "account",
+        "classes",
+        "excusals",
+        "progress",
+        "quiz_attempts",
+        "class_participation",
+        "letter_slips",
+        "checks_done",
+        "audit_events",
+    }
     assert data["account"]["username"] == "jiwoo" and data["account"]["display_name"] == "김지우"
     assert data["account"]["role"] == "student" and "password_hash" not in data["account"]
     assert "pbkdf2" not in text and "scrypt" not in text
-    assert data["classes"] == [{"name": "2학년 3반", "year": 2026, "number": 1},
-                               {"name": "방과후 1반", "year": 2026, "number": 1}]
-    assert data["excusals"] == [{"class": "2학년 3반", "module": "other", "at": "2026-11-20T01:30:00+00:00",
-                                 "reason": None}]
-    assert data["progress"] == [{"module": "sample", "started_at": "2026-11-20T01:30:00+00:00", "last_step": 2,
-                                 "lesson_done_at": "2026-11-20T01:30:00+00:00",
-                                 "quiz_passed_at": "2026-11-20T01:30:00+00:00", "best_score": 1.0,
-                                 "attempts": 1}]
-    assert data["quiz_attempts"] == [{"module": "sample", "submitted_at": "2026-11-20T01:30:00+00:00",
-                                      "score": 3, "max_score": 3, "passed": True, "answers": {"q1": ["a"]}}]
+    assert data["classes"] == [
+        {"name": "2학년 3반", "year": 2026, "number": 1},
+        {"name": "방과후 1반", "year": 2026, "number": 1},
+    ]
+    assert data["excusals"] == [
+        {"class": "2학년 3반", "module": "other", "at": "2026-11-20T01:30:00+00:00", "reason": None}
+    ]
+    assert data["progress"] == [
+        {
+            "module": "sample",
+            "started_at": "2026-11-20T01:30:00+00:00",
+            "last_step": 2,
+            "lesson_done_at": "2026-11-20T01:30:00+00:00",
+            "quiz_passed_at": "2026-11-20T01:30:00+00:00",
+            "best_score": 1.0,
+            "attempts": 1,
+        }
+    ]
+    assert data["quiz_attempts"] == [
+        {
+            "module": "sample",
+            "submitted_at": "2026-11-20T01:30:00+00:00",
+            "score": 3,
+            "max_score": 3,
+            "passed": True,
+            "answers": {"q1": ["a"]},
+        }
+    ]
     assert [e["action"] for e in data["audit_events"]] == ["student.excuse"]
     assert data["audit_events"][0]["target_id"] == classes["jiwoo"]
     # Nothing of the classmate, who has data in the same class, and no staff names.
@@ -159,7 +225,9 @@ def test_admin_downloads_the_export_after_a_confirmation_page(app, client, admin
     assert count(app, AuditEvent, AuditEvent.action == "student.export") == 0  # GET changes nothing
     response = client.post(f"/admin/users/{classes['jiwoo']}/export")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == f'attachment; filename="student-{classes["jiwoo"]}.json"'
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="student-{classes["jiwoo"]}.json"'
+    )
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     assert "김지우".encode() in response.data  # UTF-8, not \\uXXXX escapes
     assert json.loads(response.data.decode("utf-8"))["account"]["username"] == "jiwoo"
@@ -178,19 +246,34 @@ def test_delete_leaves_nothing_of_the_student(app, client, admin, classes, schoo
     add_question(app, classes["second"], body="두 번째 질문")
     with app.app_context():
         record_audit(school, jiwoo, "student.something", "classroom", classes["first"])  # by them
-        record_audit(school, classes["teacher"], "roster.check", "classroom", classes["first"],
-                     students=[jiwoo, minjun], student=jiwoo, classroom=classes["first"])
+        record_audit(
+            school,
+            classes["teacher"],
+            "roster.check",
+            "classroom",
+            classes["first"],
+            students=[jiwoo, minjun],
+            student=jiwoo,
+            classroom=classes["first"],
+        )
         db.session.commit()
     page = client.get(f"/admin/users/{jiwoo}/delete").get_data(as_text=True)
     assert "membership of 2 classes" in page and "cannot be undone" in page
     response = client.post(f"/admin/users/{jiwoo}/delete", data={"username": "JiWoo "})
     assert response.status_code == 302 and response.headers["Location"] == "/admin/students"
-    assert "김지우 and all of their data were deleted." in client.get("/admin/students").get_data(as_text=True)
+    assert "김지우 and all of their data were deleted." in client.get("/admin/students").get_data(
+        as_text=True
+    )
 
     assert traces_of(app, jiwoo, words=("jiwoo", "김지우")) == []
     with app.app_context():
-        about = db.session.execute(db.select(AuditEvent).where(
-            AuditEvent.target_type == "user", AuditEvent.target_id == jiwoo)).scalars().all()
+        about = (
+            db.session.execute(
+                db.select(AuditEvent).where(AuditEvent.target_type == "user", AuditEvent.target_id == jiwoo)
+            )
+            .scalars()
+            .all()
+        )
         assert {e.action for e in about} == {"student.excuse", "student.delete"}
         assert all(e.detail == {} for e in about)
         other = db.session.execute(db.select(AuditEvent).filter_by(action="roster.check")).scalar_one()
@@ -221,13 +304,19 @@ def test_a_reused_id_does_not_inherit_the_deleted_students_log(app, client, admi
     client.post(f"/admin/users/{jiwoo}/delete", data={"username": "jiwoo"})
     clock.advance(minutes=5)
     with app.app_context():
-        newcomer = User(id=jiwoo, school_id=school, username="newcomer", display_name="새 학생",
-                        role=Role.STUDENT, password_hash="x")
+        newcomer = User(
+            id=jiwoo,
+            school_id=school,
+            username="newcomer",
+            display_name="새 학생",
+            role=Role.STUDENT,
+            password_hash="x",
+        )
         db.session.add(newcomer)
         db.session.commit()
         assert privacy.export_student(newcomer)["audit_events"] == []
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "Account · <span class=\"muted\">Deleted account</span>" in page and "새 학생" not in page
+    assert 'Account · <span class="muted">Deleted account</span>' in page and "새 학생" not in page
     assert f" #{jiwoo}" not in page  # the log names accounts, never by their database id
 
 
@@ -281,8 +370,13 @@ def test_other_schools_students_staff_and_unknown_ids_answer_404(app, client, ad
 def test_teachers_and_students_get_403(app, client, classes, username):
     login(client, username)
     student = classes["minjun"]
-    for path in ("/admin/students", f"/admin/users/{student}", f"/admin/users/{student}/export",
-                 f"/admin/users/{student}/delete", "/admin/audit"):
+    for path in (
+        "/admin/students",
+        f"/admin/users/{student}",
+        f"/admin/users/{student}/export",
+        f"/admin/users/{student}/delete",
+        "/admin/audit",
+    ):
         assert client.get(path).status_code == 403, path
     assert client.post(f"/admin/users/{student}/export").status_code == 403
     assert client.post(f"/admin/users/{student}/delete", data={"username": "minjun"}).status_code == 403
@@ -328,9 +422,11 @@ def log(app, school, admin, classes, make_user):
     foreign_school_admin = make_user(role=Role.ADMIN, username="elsewhere")
     with app.app_context():
         db.session.execute(sa.update(User).values(created_at=datetime(2026, 3, 2, tzinfo=UTC)))
+
         def add(actor, action, target_type, target_id, at):
             event = record_audit(school, actor, action, target_type, target_id)
             event.at = at
+
         add(classes["teacher"], "roster.import", "classroom", classes["first"], T0)
         add(admin, "password.reset", "user", classes["jiwoo"], datetime(2026, 11, 24, 14, 30, tzinfo=UTC))
         add(None, "student.export", "user", classes["minjun"], datetime(2026, 11, 24, 15, 30, tzinfo=UTC))
@@ -342,30 +438,44 @@ def log(app, school, admin, classes, make_user):
 
 def rows_of(client, query=""):
     page = client.get(f"/admin/audit{query}").get_data(as_text=True)
-    return [label for label in ("Roster imported", "Password reset", "Student data exported", "made.up",
-                                "School report exported") if f"<th scope=\"row\">{label}</th>" in page]
+    return [
+        label
+        for label in (
+            "Roster imported",
+            "Password reset",
+            "Student data exported",
+            "made.up",
+            "School report exported",
+        )
+        if f'<th scope="row">{label}</th>' in page
+    ]
 
 
 def test_audit_page_lists_the_schools_events_newest_first(client, log):
     page = client.get("/admin/audit").get_data(as_text=True)
     assert rows_of(client) == ["Roster imported", "Password reset", "Student data exported", "made.up"]
-    order = [page.index(f'<th scope="row">{label}</th>') for label in
-             ("made.up", "Student data exported", "Password reset", "Roster imported")]
+    order = [
+        page.index(f'<th scope="row">{label}</th>')
+        for label in ("made.up", "Student data exported", "Password reset", "Roster imported")
+    ]
     assert order == sorted(order)
     assert "Command line or deleted account" in page and "교감 선생님" in page
     assert "Account ·" in page and "김지우</a>" in page and "Account #" not in page
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("?action=password.reset", ["Password reset"]),
-    ("?target_type=classroom", ["Roster imported"]),
-    ("?actor=none", ["Student data exported"]),
-    ("?date_from=2026-11-25", ["Student data exported", "made.up"]),  # 15:30 UTC is 00:30 in Seoul
-    ("?date_to=2026-11-24", ["Roster imported", "Password reset"]),
-    ("?date_from=2026-11-21&date_to=2026-11-24", ["Password reset"]),
-    ("?action=password.reset&actor=none", []),
-    ("?date_from=not-a-date", ["Roster imported", "Password reset", "Student data exported", "made.up"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?action=password.reset", ["Password reset"]),
+        ("?target_type=classroom", ["Roster imported"]),
+        ("?actor=none", ["Student data exported"]),
+        ("?date_from=2026-11-25", ["Student data exported", "made.up"]),  # 15:30 UTC is 00:30 in Seoul
+        ("?date_to=2026-11-24", ["Roster imported", "Password reset"]),
+        ("?date_from=2026-11-21&date_to=2026-11-24", ["Password reset"]),
+        ("?action=password.reset&actor=none", []),
+        ("?date_from=not-a-date", ["Roster imported", "Password reset", "Student data exported", "made.up"]),
+    ],
+)
 def test_audit_filters(client, log, query, expected):
     assert rows_of(client, query) == expected
 
@@ -384,9 +494,9 @@ def test_audit_page_paginates(app, client, admin, school):
             record_audit(school, admin, "password.reset", "user", admin)
         db.session.commit()
     first = client.get("/admin/audit").get_data(as_text=True)
-    assert first.count("<th scope=\"row\">Password reset</th>") == 50 and "Page 1 of 2" in first
+    assert first.count('<th scope="row">Password reset</th>') == 50 and "Page 1 of 2" in first
     second = client.get("/admin/audit?page=2&action=password.reset").get_data(as_text=True)
-    assert second.count("<th scope=\"row\">Password reset</th>") == 1
+    assert second.count('<th scope="row">Password reset</th>') == 1
     assert 'href="/admin/audit?page=1&amp;action=password.reset"' in second
 
 
@@ -397,8 +507,12 @@ def test_purge_inactive_picks_the_long_unseen_and_the_never_seen(app, make_user,
     old = make_user(username="old", school_id=school, last_seen_at=datetime(2026, 2, 1, tzinfo=UTC))
     recent = make_user(username="recent", school_id=school, last_seen_at=datetime(2026, 11, 1, tzinfo=UTC))
     never_new = make_user(username="never-new", school_id=school)  # created "now", 2026-11-25
-    teacher = make_user(role=Role.TEACHER, username="old-teacher", school_id=school,
-                        last_seen_at=datetime(2025, 1, 1, tzinfo=UTC))
+    teacher = make_user(
+        role=Role.TEACHER,
+        username="old-teacher",
+        school_id=school,
+        last_seen_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
     with app.app_context():
         from dongui.models import School
 
@@ -411,7 +525,10 @@ def test_purge_inactive_picks_the_long_unseen_and_the_never_seen(app, make_user,
         privacy.purge_inactive(hanbit, date(2026, 3, 1), dry_run=False)
         db.session.commit()
     assert {u for u in (old, recent, never_new, teacher) if count(app, User, User.id == u)} == {
-        recent, never_new, teacher}
+        recent,
+        never_new,
+        teacher,
+    }
 
 
 # Command line
@@ -430,16 +547,19 @@ def test_cli_export_to_stdout_and_to_a_file(app, runner, classes, tmp_path):
     assert exports == [("student.export", None, classes["jiwoo"])] * 2
 
 
-@pytest.mark.parametrize("args, message", [
-    (["users", "export", "nobody"], "No user 'nobody'"),
-    (["users", "delete", "nobody", "--yes"], "No user 'nobody'"),
-    (["users", "export", "teacher"], "not a student"),
-    (["users", "delete", "teacher", "--yes"], "not a student"),
-    (["users", "purge", "--inactive-since", "2026-02-30"], "YYYY-MM-DD"),
-    (["users", "purge", "--inactive-since", "yesterday"], "YYYY-MM-DD"),
-    (["users", "purge", "--inactive-since", "2026-11-01", "--school", "nowhere"], "No school"),
-    (["users", "purge", "--inactive-since", "2030-01-01"], "in the future"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["users", "export", "nobody"], "No user 'nobody'"),
+        (["users", "delete", "nobody", "--yes"], "No user 'nobody'"),
+        (["users", "export", "teacher"], "not a student"),
+        (["users", "delete", "teacher", "--yes"], "not a student"),
+        (["users", "purge", "--inactive-since", "2026-02-30"], "YYYY-MM-DD"),
+        (["users", "purge", "--inactive-since", "yesterday"], "YYYY-MM-DD"),
+        (["users", "purge", "--inactive-since", "2026-11-01", "--school", "nowhere"], "No school"),
+        (["users", "purge", "--inactive-since", "2030-01-01"], "in the future"),
+    ],
+)
 def test_cli_refuses_clearly(app, runner, classes, args, message):
     result = runner.invoke(args=args)
     assert result.exit_code == 1 and message in result.output, result.output
@@ -462,7 +582,10 @@ def test_cli_delete_with_yes(app, runner, classes):
     result = runner.invoke(args=["users", "delete", "jiwoo", "--yes"])
     assert result.exit_code == 0, result.output
     assert traces_of(app, classes["jiwoo"], words=("김지우",)) == []
-    assert count(app, Enrollment) == 1 and count(app, Enrollment, Enrollment.student_id == classes["minjun"]) == 1
+    assert (
+        count(app, Enrollment) == 1
+        and count(app, Enrollment, Enrollment.student_id == classes["minjun"]) == 1
+    )
 
 
 def test_cli_purge_dry_run_then_for_real(app, runner, classes, make_user, make_school, clock):
@@ -473,15 +596,18 @@ def test_cli_purge_dry_run_then_for_real(app, runner, classes, make_user, make_s
         db.session.get(User, classes["minjun"]).last_seen_at = clock.now - timedelta(days=10)
         db.session.commit()
     since = (clock.now - timedelta(days=30)).date().isoformat()
-    result = runner.invoke(args=["users", "purge", "--inactive-since", since, "--school", "hanbit",
-                                 "--dry-run"])
+    result = runner.invoke(
+        args=["users", "purge", "--inactive-since", since, "--school", "hanbit", "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
     assert "hanbit\tjiwoo\t김지우\tnever signed in" in result.output and "minjun" not in result.output
     assert "Dry run: 1 student(s)" in result.output and "far-away" not in result.output
     assert count(app, User) == 4 and count(app, AuditEvent) == 0
     result = runner.invoke(args=["users", "purge", "--inactive-since", since])
     assert result.exit_code == 0, result.output
-    assert "jiwoo" in result.output and "far-away" in result.output and "Deleted 2 student(s)" in result.output
+    assert (
+        "jiwoo" in result.output and "far-away" in result.output and "Deleted 2 student(s)" in result.output
+    )
     assert count(app, User, User.username.in_(["jiwoo", "far-away"])) == 0
     assert count(app, User, User.username.in_(["minjun", "teacher"])) == 2
     assert [row[0] for row in audit_actions(app)] == ["student.delete", "student.delete"]

@@ -35,8 +35,9 @@ def test_deactivate_reset_and_hand_over_classes(app, client, admin, make_user, m
     make_classroom(leaving, name="2학년 2반")
     teacher_browser = app.test_client()
     login(teacher_browser, "leaving")
-    handed = client.post(f"/admin/teachers/{leaving}/reassign", data={"successor": staying},
-                         follow_redirects=True).get_data(as_text=True)
+    handed = client.post(
+        f"/admin/teachers/{leaving}/reassign", data={"successor": staying}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "이제 한남은 선생님이 학급 2개를 맡아요." in handed  # named with 선생님, classes with 개
     with app.app_context():
         owners = db.session.execute(sa.select(ClassTeacher.teacher_id)).scalars().all()
@@ -78,18 +79,30 @@ def test_teachers_cannot_reach_admin_pages(client, make_user):
 def test_settings_update_the_school_and_the_help_contacts(app, client, admin):
     page = client.get("/admin/settings").get_data(as_text=True)
     assert re.search(r'id="timezone"[^>]*value="Asia/Seoul"', page), re.findall(r"<input[^>]*>", page)
-    response = client.post("/admin/settings", data={
-        "name": "한빛중학교", "timezone": "Asia/Seoul", "default_locale": "en",
-        "allow_self_signup": "y",
-        "help_contacts": "상담 선생님 (Wee 클래스) | 02-123-4567 | 본관 2층 | School counsellor | Main building\n보건실\n"})
+    response = client.post(
+        "/admin/settings",
+        data={
+            "name": "한빛중학교",
+            "timezone": "Asia/Seoul",
+            "default_locale": "en",
+            "allow_self_signup": "y",
+            "help_contacts": "상담 선생님 (Wee 클래스) | 02-123-4567 | 본관 2층 | School counsellor | Main building\n보건실\n",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         school = db.session.get(School, admin)
         assert school.allow_self_signup and school.default_locale == "en"
         assert school.help_contacts == [
-            {"name": "상담 선생님 (Wee 클래스)", "phone": "02-123-4567", "note": "본관 2층",
-             "name_en": "School counsellor", "note_en": "Main building"},
-            {"name": "보건실", "phone": "", "note": "", "name_en": "", "note_en": ""}]
+            {
+                "name": "상담 선생님 (Wee 클래스)",
+                "phone": "02-123-4567",
+                "note": "본관 2층",
+                "name_en": "School counsellor",
+                "note_en": "Main building",
+            },
+            {"name": "보건실", "phone": "", "note": "", "name_en": "", "note_en": ""},
+        ]
     visitor = app.test_client()
     help_page = visitor.get("/help").get_data(as_text=True)
     assert help_page.index("상담 선생님 (Wee 클래스)") < help_page.index("경찰 긴급신고")
@@ -100,16 +113,22 @@ def test_settings_update_the_school_and_the_help_contacts(app, client, admin):
     assert "보건실" in english  # no English name given: the Korean one stands
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("timezone", "Mars/Olympus", "알 수 없는 시간대예요"),
-    ("name", "", "학교 이름을 입력해 주세요."),
-    ("help_contacts", " | 010 | note", "1행: 이름(첫 | 앞)이 비어 있어요."),
-    ("help_contacts", "\n".join(f"연락처{i}" for i in range(11)), "11행: 연락처는 10개까지예요."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("timezone", "Mars/Olympus", "알 수 없는 시간대예요"),
+        ("name", "", "학교 이름을 입력해 주세요."),
+        ("help_contacts", " | 010 | note", "1행: 이름(첫 | 앞)이 비어 있어요."),
+        ("help_contacts", "\n".join(f"연락처{i}" for i in range(11)), "11행: 연락처는 10개까지예요."),
+    ],
+)
 def test_bad_settings_get_localized_errors_and_change_nothing(app, client, admin, field, value, message):
     data = {"name": "한빛중학교", "timezone": "Asia/Seoul", "default_locale": "ko", "help_contacts": ""}
     data[field] = value
     response = client.post("/admin/settings", data=data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(School, admin).name != "" and db.session.get(School, admin).timezone == "Asia/Seoul"
+        assert (
+            db.session.get(School, admin).name != ""
+            and db.session.get(School, admin).timezone == "Asia/Seoul"
+        )

@@ -32,9 +32,11 @@ from tests.conftest import login
 from tests.helpers import AccessLog, client_from
 
 STUDENTS = 30
-QUESTIONS = {1: "선배가 사진을 보내 달라고 해요. 거절해도 되나요?",
-             2: "딥페이크를 신고하면 누가 알게 되나요?",
-             3: "친구가 힘들어하는데 어떻게 도와야 해요?"}
+QUESTIONS = {
+    1: "선배가 사진을 보내 달라고 해요. 거절해도 되나요?",
+    2: "딥페이크를 신고하면 누가 알게 되나요?",
+    3: "친구가 힘들어하는데 어떻게 도와야 해요?",
+}
 # Who asks which question (pupil n comes at minute 10n after 09:00 in Seoul, 00:00 UTC).
 DAY_A = {3: 1, 11: 2, 24: 3}
 DAY_B = {7: 3, 18: 1, 29: 2}
@@ -66,8 +68,9 @@ def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
     app.extensions.pop("question_limit", None)
     clock.now = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
     log_path = tmp_path / f"access-{name}.log"
-    app.wsgi_app = AccessLog(app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app,
-                             log_path, clock)
+    app.wsgi_app = AccessLog(
+        app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app, log_path, clock
+    )
     with app.app_context():
         from dongui.models import School
         from dongui.school.accounts import create_user
@@ -82,7 +85,9 @@ def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
         from dongui.models import Enrollment
 
         for n in range(1, STUDENTS + 1):
-            student, _ = create_user(school, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery")
+            student, _ = create_user(
+                school, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery"
+            )
             db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=n))
         db.session.add(Assignment(classroom_id=classroom.id, module_slug="sample", position=1))
         db.session.commit()
@@ -116,14 +121,19 @@ def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
             pupil.get("/learn")
             pupil.post("/logout")
             clock.now += timedelta(minutes=1)
-            for path in (f"/teach/classes/{class_id}/questions", f"/teach/classes/{class_id}",
-                         f"/teach/classes/{class_id}/roster"):
+            for path in (
+                f"/teach/classes/{class_id}/questions",
+                f"/teach/classes/{class_id}",
+                f"/teach/classes/{class_id}/roster",
+            ):
                 watched.append(watcher.get(path).get_data(as_text=True))
 
         store = app.extensions["question_limit"]["memory"]
-        limit_store = {"keys in stored order": list(store.counts),
-                       "counts": sorted(store.counts.values()),
-                       "day": store.day}
+        limit_store = {
+            "keys in stored order": list(store.counts),
+            "counts": sorted(store.counts.values()),
+            "day": store.day,
+        }
 
         # The morning after: staff open every page (the first request runs the release).
         clock.now = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 08:30 on the 26th in Seoul
@@ -131,11 +141,17 @@ def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
         staff = client_from(app, "10.0.1.1")
         login(staff, "teacher")
         with app.app_context():
-            student_ids = list(db.session.execute(
-                sa.select(sa.text("id")).select_from(sa.table("users")).where(sa.text("role = 'student'"))
-            ).scalars())
-        paths = [f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/roster",
-                 f"/teach/classes/{class_id}/questions", f"/teach/classes/{class_id}/modules/sample"]
+            student_ids = list(
+                db.session.execute(
+                    sa.select(sa.text("id")).select_from(sa.table("users")).where(sa.text("role = 'student'"))
+                ).scalars()
+            )
+        paths = [
+            f"/teach/classes/{class_id}",
+            f"/teach/classes/{class_id}/roster",
+            f"/teach/classes/{class_id}/questions",
+            f"/teach/classes/{class_id}/modules/sample",
+        ]
         paths += [f"/teach/classes/{class_id}/students/{s}" for s in student_ids]
         for path in paths:
             pages[f"teacher {path}"] = staff.get(path).get_data(as_text=True)
@@ -143,10 +159,13 @@ def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
         staff.post("/logout")
         login(staff, "boss")
         for path in ["/admin", "/admin/students", "/admin/teachers", "/admin/audit"] + [
-                f"/admin/users/{s}" for s in student_ids]:
+            f"/admin/users/{s}" for s in student_ids
+        ]:
             pages[f"admin {path}"] = staff.get(path).get_data(as_text=True)
         pages["admin export"] = staff.post("/admin/export.csv").get_data(as_text=True)
-        pages["admin student export"] = staff.post(f"/admin/users/{student_ids[0]}/export").get_data(as_text=True)
+        pages["admin student export"] = staff.post(f"/admin/users/{student_ids[0]}/export").get_data(
+            as_text=True
+        )
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
@@ -154,9 +173,14 @@ def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
 
     with app.app_context():
         order = "rowid" if db.engine.dialect.name == "sqlite" else "ctid"
-        stored = list(db.session.execute(sa.text(f"SELECT body FROM class_questions ORDER BY {order}")).scalars())
-        xmins = (list(db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM class_questions")).scalars())
-                 if order == "ctid" else [])
+        stored = list(
+            db.session.execute(sa.text(f"SELECT body FROM class_questions ORDER BY {order}")).scalars()
+        )
+        xmins = (
+            list(db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM class_questions")).scalars())
+            if order == "ctid"
+            else []
+        )
     randoms = random_values(app)
     return {
         "pages": {key: normalise(page, randoms) for key, page in pages.items()},
@@ -176,8 +200,9 @@ def canonical_shuffle(monkeypatch):
     monkeypatch.setattr(box, "shuffle", lambda rows: rows.sort(key=lambda row: row["body"]))
 
 
-def test_a_day_of_30_students_and_3_questions_cannot_be_ordered_by_asker(app, client, clock, tmp_path,
-                                                                        canonical_shuffle):
+def test_a_day_of_30_students_and_3_questions_cannot_be_ordered_by_asker(
+    app, client, clock, tmp_path, canonical_shuffle
+):
     day_a = live_a_day(app, client, clock, tmp_path, DAY_A, "a")
     day_b = live_a_day(app, client, clock, tmp_path, DAY_B, "b")
 
@@ -185,7 +210,9 @@ def test_a_day_of_30_students_and_3_questions_cannot_be_ordered_by_asker(app, cl
     # visit (today a question appeared the minute it was asked, beside that minute's "last
     # active"), and the same, page by page, the morning after.
     assert len(day_a["watched all day"]) == 3 * STUDENTS
-    for minute, (seen_a, seen_b) in enumerate(zip(day_a["watched all day"], day_b["watched all day"], strict=True)):
+    for minute, (seen_a, seen_b) in enumerate(
+        zip(day_a["watched all day"], day_b["watched all day"], strict=True)
+    ):
         assert seen_a == seen_b, f"the teacher's page after pupil {minute // 3 + 1} differs"
     assert day_a["pages"].keys() == day_b["pages"].keys()
     for key in day_a["pages"]:
@@ -209,4 +236,6 @@ def test_a_day_of_30_students_and_3_questions_cannot_be_ordered_by_asker(app, cl
         store = day["limit store"]
         assert store["counts"] == [1, 1, 1]
         assert store["keys in stored order"] == sorted(store["keys in stored order"])
-    assert not set(day_a["limit store"]["keys in stored order"]) & set(day_b["limit store"]["keys in stored order"])
+    assert not set(day_a["limit store"]["keys in stored order"]) & set(
+        day_b["limit store"]["keys in stored order"]
+    )

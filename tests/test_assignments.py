@@ -46,8 +46,12 @@ def test_bad_assignment_input_is_refused(app, client, setup):
     cls = setup["first"]
     assert client.post(f"/teach/classes/{cls}/assignments", data={"module": "nope"}).status_code == 400
     assert client.post(f"/teach/classes/{cls}/assignments", data={"module": "staff-only"}).status_code == 400
-    assert client.post(f"/teach/classes/{cls}/assignments",
-                       data={"module": "sample", "due_on": "31/12/2026"}).status_code == 400
+    assert (
+        client.post(
+            f"/teach/classes/{cls}/assignments", data={"module": "sample", "due_on": "31/12/2026"}
+        ).status_code
+        == 400
+    )
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count()).select_from(Assignment)).scalar_one() == 0
 
@@ -60,13 +64,18 @@ def test_sensitive_modules_show_the_counsellor_reminder(app, client, setup):
 def test_overdue_once_the_due_date_has_ended_in_the_school_time_zone():
     due = date(2026, 11, 25)
     assert not is_overdue(due, "Asia/Seoul", datetime(2026, 11, 25, 14, 59, tzinfo=UTC))  # 23:59 KST
-    assert is_overdue(due, "Asia/Seoul", datetime(2026, 11, 25, 15, 0, tzinfo=UTC))       # 00:00 KST
+    assert is_overdue(due, "Asia/Seoul", datetime(2026, 11, 25, 15, 0, tzinfo=UTC))  # 00:00 KST
     assert not is_overdue(None, "Asia/Seoul")
 
 
 def test_student_sees_assigned_first_once_with_the_earliest_due_date(app, client, setup):
-    client.post(f"/teach/classes/{setup['first']}/assignments", data={"module": "korean-only", "due_on": "2026-12-10"})
-    client.post(f"/teach/classes/{setup['second']}/assignments", data={"module": "korean-only", "due_on": "2026-11-20"})
+    client.post(
+        f"/teach/classes/{setup['first']}/assignments", data={"module": "korean-only", "due_on": "2026-12-10"}
+    )
+    client.post(
+        f"/teach/classes/{setup['second']}/assignments",
+        data={"module": "korean-only", "due_on": "2026-11-20"},
+    )
     pupil = app.test_client()
     login(pupil, "pupil")
     page = pupil.get("/learn").get_data(as_text=True)
@@ -88,8 +97,12 @@ def test_excused_student_no_longer_sees_the_assignment(app, client, setup):
         assert db.session.execute(sa.select(AuditEvent.action)).scalars().all() == ["student.excuse"]
     client.post(f"/teach/classes/{cls}/students/{student}/excuse", data={"module": "sample", "excused": "0"})
     assert "나에게 배정된 단원" in pupil.get("/learn").get_data(as_text=True)
-    assert client.post(f"/teach/classes/{cls}/students/{student}/excuse",
-                       data={"module": "korean-only", "excused": "1"}).status_code == 400
+    assert (
+        client.post(
+            f"/teach/classes/{cls}/students/{student}/excuse", data={"module": "korean-only", "excused": "1"}
+        ).status_code
+        == 400
+    )
 
 
 def test_another_teacher_cannot_touch_assignments(app, client, setup, make_user):
@@ -99,5 +112,10 @@ def test_another_teacher_cannot_touch_assignments(app, client, setup, make_user)
     cls = setup["first"]
     assert other.get(f"/teach/classes/{cls}/assignments").status_code == 404
     assert other.post(f"/teach/classes/{cls}/assignments", data={"module": "sample"}).status_code == 404
-    assert other.post(f"/teach/classes/{cls}/students/{setup['student']}/excuse",
-                      data={"module": "sample", "excused": "1"}).status_code == 404
+    assert (
+        other.post(
+            f"/teach/classes/{cls}/students/{setup['student']}/excuse",
+            data={"module": "sample", "excused": "1"},
+        ).status_code
+        == 404
+    )

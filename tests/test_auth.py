@@ -89,9 +89,12 @@ def test_no_remember_me_cookie_is_set(client, make_user):
 @pytest.mark.parametrize(
     "role, path, status",
     [
-        (Role.STUDENT, "/teach", 403), (Role.STUDENT, "/admin", 403),
-        (Role.TEACHER, "/admin", 403), (Role.TEACHER, "/learn", 200),
-        (Role.ADMIN, "/teach", 200), (Role.ADMIN, "/learn", 200),
+        (Role.STUDENT, "/teach", 403),
+        (Role.STUDENT, "/admin", 403),
+        (Role.TEACHER, "/admin", 403),
+        (Role.TEACHER, "/learn", 200),
+        (Role.ADMIN, "/teach", 200),
+        (Role.ADMIN, "/learn", 200),
     ],
 )
 def test_role_denials_and_allowances(client, make_user, role, path, status):
@@ -105,6 +108,7 @@ def test_role_denials_and_allowances(client, make_user, role, path, status):
 
 # Forced password change -------------------------------------------------------------
 
+
 def test_one_time_password_forces_a_change_first(app, client, make_user):
     user_id = make_user(username="newbie", must_change_password=True)
     response = login(client, "newbie")
@@ -113,8 +117,9 @@ def test_one_time_password_forces_a_change_first(app, client, make_user):
     assert client.get("/help").status_code == 200  # help stays reachable
     page = client.get("/password").get_data(as_text=True)
     assert "임시 비밀번호로 로그인했어요" in page and 'name="current_password"' not in page
-    response = client.post("/password", data={
-        "new_password": "my own secret", "confirm_password": "my own secret"})
+    response = client.post(
+        "/password", data={"new_password": "my own secret", "confirm_password": "my own secret"}
+    )
     assert response.headers["Location"] == "/learn"
     assert client.get("/learn").status_code == 200
     assert get_user(app, user_id).must_change_password is False
@@ -123,16 +128,30 @@ def test_one_time_password_forces_a_change_first(app, client, make_user):
 @pytest.mark.parametrize(
     "form, message",
     [
-        ({"current_password": "wrong password", "new_password": "another one",
-          "confirm_password": "another one"}, "현재 비밀번호가 맞지 않아요."),
-        ({"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
-         "8자 이상 128자 이하로 정해 주세요."),
-        ({"current_password": PASSWORD, "new_password": "long enough",
-          "confirm_password": "different"}, "두 번 입력한 새 비밀번호가 서로 달라요."),
-        ({"current_password": PASSWORD, "new_password": PASSWORD, "confirm_password": PASSWORD},
-         "지금 쓰는 비밀번호가 아닌 새 비밀번호를 정해 주세요."),
-        ({"current_password": PASSWORD, "new_password": "person-one",
-          "confirm_password": "person-one"}, "아이디를 비밀번호로 쓸 수 없어요."),
+        (
+            {
+                "current_password": "wrong password",
+                "new_password": "another one",
+                "confirm_password": "another one",
+            },
+            "현재 비밀번호가 맞지 않아요.",
+        ),
+        (
+            {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+            "8자 이상 128자 이하로 정해 주세요.",
+        ),
+        (
+            {"current_password": PASSWORD, "new_password": "long enough", "confirm_password": "different"},
+            "두 번 입력한 새 비밀번호가 서로 달라요.",
+        ),
+        (
+            {"current_password": PASSWORD, "new_password": PASSWORD, "confirm_password": PASSWORD},
+            "지금 쓰는 비밀번호가 아닌 새 비밀번호를 정해 주세요.",
+        ),
+        (
+            {"current_password": PASSWORD, "new_password": "person-one", "confirm_password": "person-one"},
+            "아이디를 비밀번호로 쓸 수 없어요.",
+        ),
     ],
 )
 def test_password_change_rejects_bad_input_with_localized_errors(app, client, make_user, form, message):
@@ -150,9 +169,14 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, make_user):
     laptop, lab_pc = app.test_client(), app.test_client()
     login(laptop, "pupil")
     login(lab_pc, "pupil")
-    response = laptop.post("/password", data={
-        "current_password": PASSWORD, "new_password": "a brand new one",
-        "confirm_password": "a brand new one"})
+    response = laptop.post(
+        "/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new one",
+            "confirm_password": "a brand new one",
+        },
+    )
     assert response.status_code == 302
     assert laptop.get("/learn").status_code == 200
     assert lab_pc.get("/learn").status_code == 302
@@ -169,6 +193,7 @@ def test_bumped_session_version_ends_sessions(app, client, make_user):
 
 
 # Idle expiry (injected clock) --------------------------------------------------------
+
 
 def test_active_session_survives_29_minutes_of_use(client, make_user, clock):
     make_user(username="pupil")

@@ -41,8 +41,11 @@ def test_missing_or_in_memory_databases_are_refused_clearly(tmp_path):
 
 
 def test_postgresql_gets_the_pg_dump_command_without_the_password(tmp_path):
-    command = pg_dump_command("postgresql+psycopg://dongui:s3cret@db.school.lan:5433/dongui", tmp_path,
-                              now=datetime(2026, 11, 25, tzinfo=UTC))
+    command = pg_dump_command(
+        "postgresql+psycopg://dongui:s3cret@db.school.lan:5433/dongui",
+        tmp_path,
+        now=datetime(2026, 11, 25, tzinfo=UTC),
+    )
     assert command.startswith("pg_dump --format=custom --no-owner --host=db.school.lan --port=5433")
     assert "--username=dongui" in command and command.endswith(" dongui")
     assert "s3cret" not in command and "dongui-20261125-000000.dump" in command

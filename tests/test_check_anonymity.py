@@ -29,8 +29,14 @@ from tests.conftest import login
 from tests.helpers import AccessLog, client_from
 
 STUDENTS = 30
-PATTERNS = {1: (4, 4, 3, 1, 2, 4), 2: (1, 2, 2, 4, 3, 3), 3: (3, 3, "", 2, 4, 1),
-            4: (2, 1, 4, 3, 1, 2), 5: (4, 3, 3, 3, "", ""), 6: (1, 1, 1, 1, 1, 1)}
+PATTERNS = {
+    1: (4, 4, 3, 1, 2, 4),
+    2: (1, 2, 2, 4, 3, 3),
+    3: (3, 3, "", 2, 4, 1),
+    4: (2, 1, 4, 3, 1, 2),
+    5: (4, 3, 3, 3, "", ""),
+    6: (1, 1, 1, 1, 1, 1),
+}
 # Who answers with which pattern, and who skips: the same eight students finish on both days.
 DAY_A = ({3: 1, 11: 2, 24: 3, 5: 4, 17: 5, 28: 6}, {8, 20})
 DAY_B = ({8: 3, 20: 1, 28: 2, 3: 6, 24: 4, 17: 5}, {5, 11})
@@ -44,8 +50,9 @@ def live_a_day(app, clock, tmp_path, answerers, skippers, name) -> dict:
     app.extensions.pop("question_limit", None)
     clock.now = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
     log_path = tmp_path / f"access-{name}.log"
-    app.wsgi_app = AccessLog(app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app,
-                             log_path, clock)
+    app.wsgi_app = AccessLog(
+        app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app, log_path, clock
+    )
     with app.app_context():
         from dongui.school.accounts import create_user
         from dongui.school.classes import create_classroom
@@ -57,7 +64,9 @@ def live_a_day(app, clock, tmp_path, answerers, skippers, name) -> dict:
         teacher, _ = create_user(school, "teacher", "박선생", Role.TEACHER, "correct horse battery")
         classroom = create_classroom(school, teacher, "2학년 3반", 2026)
         for n in range(1, STUDENTS + 1):
-            student, _ = create_user(school, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery")
+            student, _ = create_user(
+                school, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery"
+            )
             db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=n))
         db.session.add(Assignment(classroom_id=classroom.id, module_slug="sample", position=1))
         db.session.commit()
@@ -96,15 +105,20 @@ def live_a_day(app, clock, tmp_path, answerers, skippers, name) -> dict:
         login(staff, "teacher")
         with app.app_context():
             student_ids = list(db.session.execute(sa.select(Enrollment.student_id)).scalars())
-        for path in [f"/teach/classes/{class_id}/checks", f"/teach/classes/{class_id}",
-                     f"/teach/classes/{class_id}/roster"] + [f"/teach/classes/{class_id}/students/{s}"
-                                                             for s in student_ids]:
+        for path in [
+            f"/teach/classes/{class_id}/checks",
+            f"/teach/classes/{class_id}",
+            f"/teach/classes/{class_id}/roster",
+        ] + [f"/teach/classes/{class_id}/students/{s}" for s in student_ids]:
             pages[f"teacher {path}"] = staff.get(path).get_data(as_text=True)
-        pages["teacher csv"] = staff.get(f"/teach/classes/{class_id}/checks/export.csv").get_data(as_text=True)
+        pages["teacher csv"] = staff.get(f"/teach/classes/{class_id}/checks/export.csv").get_data(
+            as_text=True
+        )
         staff.post("/logout")
         login(staff, "boss")
         for path in ["/admin", "/admin/checks", "/admin/students", "/admin/audit"] + [
-                f"/admin/users/{s}" for s in student_ids]:
+            f"/admin/users/{s}" for s in student_ids
+        ]:
             pages[f"admin {path}"] = staff.get(path).get_data(as_text=True)
     finally:
         root.removeHandler(handler)
@@ -115,10 +129,17 @@ def live_a_day(app, clock, tmp_path, answerers, skippers, name) -> dict:
 
     with app.app_context():
         order = "rowid" if db.engine.dialect.name == "sqlite" else "ctid"
-        stored = [tuple(row) for row in db.session.execute(sa.text(
-            f"SELECT phase, item_id, point, count FROM check_tallies ORDER BY {order}"))]
-        xmins = (list(db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM check_tallies")).scalars())
-                 if order == "ctid" else [])
+        stored = [
+            tuple(row)
+            for row in db.session.execute(
+                sa.text(f"SELECT phase, item_id, point, count FROM check_tallies ORDER BY {order}")
+            )
+        ]
+        xmins = (
+            list(db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM check_tallies")).scalars())
+            if order == "ctid"
+            else []
+        )
         left = db.session.execute(sa.select(sa.func.count()).select_from(PendingCheckAnswers)).scalar_one()
         marks = db.session.execute(sa.select(sa.func.count()).select_from(CheckMark)).scalar_one()
     store = app.extensions.get("question_limit", {}).get("memory")

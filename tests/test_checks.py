@@ -34,26 +34,36 @@ ITEMS = ("s1", "s2", "s3", "s4", "s5", "s6")
 
 
 def survey_of(scale=4, aims=("agree",) * 6) -> Survey:
-    items = tuple(SurveyItem(f"s{n}", "sample", aim, {"ko": f"문장{n}", "en": f"Statement {n}"})
-                  for n, aim in enumerate(aims, start=1))
+    items = tuple(
+        SurveyItem(f"s{n}", "sample", aim, {"ko": f"문장{n}", "en": f"Statement {n}"})
+        for n, aim in enumerate(aims, start=1)
+    )
     labels = {"ko": [str(p) for p in range(1, scale + 1)], "en": [str(p) for p in range(1, scale + 1)]}
-    return Survey("t", 1, scale, items, {"ko": "t", "en": "t"}, {"ko": "", "en": ""}, labels, {"ko": "", "en": ""})
+    return Survey(
+        "t", 1, scale, items, {"ko": "t", "en": "t"}, {"ko": "", "en": ""}, labels, {"ko": "", "en": ""}
+    )
 
 
 # The rules, without an app ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("after, n_after, before, n_before, low, high", [
-    # Newcombe (1998), Statistics in Medicine 17:873-890, table II, method 10.
-    (56, 70, 48, 80, 0.0524, 0.3339),
-    (9, 10, 3, 10, 0.1705, 0.8090),
-    (6, 7, 2, 7, 0.0582, 0.8062),
-    (5, 56, 0, 29, -0.0381, 0.1926),
-    (0, 10, 0, 20, -0.1611, 0.2775),
-    (0, 10, 0, 10, -0.2775, 0.2775),
-    (10, 10, 0, 20, 0.6791, 1.0000),
-    (10, 10, 0, 10, 0.6075, 1.0000),
-])
-def test_the_interval_of_the_change_is_newcombes_hybrid_score_interval(after, n_after, before, n_before, low, high):
+
+@pytest.mark.parametrize(
+    "after, n_after, before, n_before, low, high",
+    [
+        # Newcombe (1998), Statistics in Medicine 17:873-890, table II, method 10.
+        (56, 70, 48, 80, 0.0524, 0.3339),
+        (9, 10, 3, 10, 0.1705, 0.8090),
+        (6, 7, 2, 7, 0.0582, 0.8062),
+        (5, 56, 0, 29, -0.0381, 0.1926),
+        (0, 10, 0, 20, -0.1611, 0.2775),
+        (0, 10, 0, 10, -0.2775, 0.2775),
+        (10, 10, 0, 20, 0.6791, 1.0000),
+        (10, 10, 0, 10, 0.6075, 1.0000),
+    ],
+)
+def test_the_interval_of_the_change_is_newcombes_hybrid_score_interval(
+    after, n_after, before, n_before, low, high
+):
     change, got_low, got_high = checks.difference_interval(after, n_after, before, n_before)
     assert change == pytest.approx(after / n_after - before / n_before)
     assert (round(got_low, 4), round(got_high, 4)) == (low, high)
@@ -64,19 +74,22 @@ def test_the_wilson_interval_of_one_share():
     assert checks.wilson_interval(0, 0) == (0.0, 1.0)
 
 
-@pytest.mark.parametrize("assigned, excused, started, completed, done, expected", [
-    (set(), set(), set(), set(), set(), None),                           # nothing assigned: no check
-    ({"a", "b"}, set(), set(), set(), set(), "before"),                  # not started: before
-    ({"a", "b"}, set(), {"c"}, {"c"}, set(), "before"),                  # other modules don't count
-    ({"a", "b"}, set(), {"a"}, set(), set(), None),                      # started: the before has closed
-    ({"a", "b"}, set(), {"a", "b"}, {"a"}, {"before"}, None),            # not finished yet
-    ({"a", "b"}, set(), {"a", "b"}, {"a", "b"}, {"before"}, "after"),    # every module done: after
-    ({"a", "b"}, set(), {"a", "b"}, {"a", "b"}, set(), "after"),         # the before was missed
-    ({"a", "b"}, {"b"}, {"a"}, {"a"}, {"before"}, "after"),              # excused from the last
-    ({"a"}, {"a"}, set(), set(), {"before"}, None),                      # excused from everything
-    ({"a"}, set(), {"a"}, {"a"}, {"before", "after"}, None),             # done with both halves
-    ({"a"}, set(), set(), set(), {"after"}, None),
-])
+@pytest.mark.parametrize(
+    "assigned, excused, started, completed, done, expected",
+    [
+        (set(), set(), set(), set(), set(), None),  # nothing assigned: no check
+        ({"a", "b"}, set(), set(), set(), set(), "before"),  # not started: before
+        ({"a", "b"}, set(), {"c"}, {"c"}, set(), "before"),  # other modules don't count
+        ({"a", "b"}, set(), {"a"}, set(), set(), None),  # started: the before has closed
+        ({"a", "b"}, set(), {"a", "b"}, {"a"}, {"before"}, None),  # not finished yet
+        ({"a", "b"}, set(), {"a", "b"}, {"a", "b"}, {"before"}, "after"),  # every module done: after
+        ({"a", "b"}, set(), {"a", "b"}, {"a", "b"}, set(), "after"),  # the before was missed
+        ({"a", "b"}, {"b"}, {"a"}, {"a"}, {"before"}, "after"),  # excused from the last
+        ({"a"}, {"a"}, set(), set(), {"before"}, None),  # excused from everything
+        ({"a"}, set(), {"a"}, {"a"}, {"before", "after"}, None),  # done with both halves
+        ({"a"}, set(), set(), set(), {"after"}, None),
+    ],
+)
 def test_who_is_asked_and_when(assigned, excused, started, completed, done, expected):
     phase = checks.open_phase(assigned, excused, started, completed, {CheckPhase(d) for d in done})
     assert phase == (CheckPhase(expected) if expected else None)
@@ -99,7 +112,9 @@ def tallies(before_sets, after_sets, before=None, after=None, item="s1"):
     return counts
 
 
-@pytest.mark.parametrize("before, after, shown", [(9, 30, False), (30, 9, False), (10, 10, True), (0, 0, False)])
+@pytest.mark.parametrize(
+    "before, after, shown", [(9, 30, False), (30, 9, False), (10, 10, True), (0, 0, False)]
+)
 def test_results_show_only_when_both_halves_reach_k(before, after, shown):
     assert checks.build_results(survey_of(), 10, tallies(before, after)).shown is shown
 
@@ -111,8 +126,11 @@ def test_k_is_the_schools_setting_never_below_five():
 
 
 def test_agreement_is_the_top_two_points_and_the_verdict_follows_the_aim():
-    four = checks.build_results(survey_of(4, aims=("disagree",) + ("agree",) * 5), 10, tallies(
-        20, 20, before={1: 2, 2: 2, 3: 8, 4: 8}, after={1: 10, 2: 8, 3: 1, 4: 1, 0: 0}))
+    four = checks.build_results(
+        survey_of(4, aims=("disagree",) + ("agree",) * 5),
+        10,
+        tallies(20, 20, before={1: 2, 2: 2, 3: 8, 4: 8}, after={1: 10, 2: 8, 3: 1, 4: 1, 0: 0}),
+    )
     item = four.items[0]
     assert (item.agree_before, item.n_before, item.agree_after, item.n_after) == (16, 20, 2, 20)
     change, low, high = item.change
@@ -128,26 +146,41 @@ def test_agreement_is_the_top_two_points_and_the_verdict_follows_the_aim():
 
 # The content ------------------------------------------------------------------------------------
 
+
 def test_the_shipped_check_and_the_fixture_check_load_without_problems():
     from dongui.config import ROOT
 
-    report = load_catalog({"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(ROOT / "lessons"),
-                           "QUIZZES_DIR": str(ROOT / "quizzes"), "SURVEYS_DIR": str(ROOT / "surveys")})
+    report = load_catalog(
+        {
+            "HELP_DIR": str(ROOT / "help"),
+            "LESSONS_DIR": str(ROOT / "lessons"),
+            "QUIZZES_DIR": str(ROOT / "quizzes"),
+            "SURVEYS_DIR": str(ROOT / "surveys"),
+        }
+    )
     assert not report.errors and not [w for w in report.warnings if "surveys" in str(w)]
     survey = report.catalog.check_survey
     assert survey is not None and 6 <= len(survey.items) <= 10 and survey.scale in (4, 5)
     assert not survey.is_validated_scale
-    assert "연구용 척도가 아닙니다" in survey.notes["ko"] and "not a validated research scale" in survey.notes["en"]
+    assert (
+        "연구용 척도가 아닙니다" in survey.notes["ko"]
+        and "not a validated research scale" in survey.notes["en"]
+    )
     modules = {m.slug for m in report.catalog.student_modules()}
     assert {item.module for item in survey.items} <= modules
-    assert any(i.text["ko"] == "친구 사진으로 딥페이크를 만들어 돌려 보는 건 장난일 뿐이다." for i in survey.items)
+    assert any(
+        i.text["ko"] == "친구 사진으로 딥페이크를 만들어 돌려 보는 건 장난일 뿐이다." for i in survey.items
+    )
 
 
 def config_for(content) -> dict:
     from dongui.config import ROOT
 
-    return {"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(content / "lessons"),
-            "QUIZZES_DIR": str(content / "quizzes")}
+    return {
+        "HELP_DIR": str(ROOT / "help"),
+        "LESSONS_DIR": str(content / "lessons"),
+        "QUIZZES_DIR": str(content / "quizzes"),
+    }
 
 
 def broken_copy(tmp_path, change) -> list[str]:
@@ -162,23 +195,44 @@ def rewrite(path, old, new):
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda d: rewrite(d / "meta.yaml", "scale: 4", "scale: 7"), "meta.yaml:3: `scale` must be one of"),
-    (lambda d: rewrite(d / "meta.yaml", "  - {id: s6, module: sample, aim: agree}\n", ""),
-     "`items` must list 6 to 10 statements"),
-    (lambda d: rewrite(d / "meta.yaml", "aim: disagree}\n  - {id: s2", "aim: maybe}\n  - {id: s2"),
-     "`aim` must be one of"),
-    (lambda d: rewrite(d / "meta.yaml", "id: s2,", "id: s1,"), "duplicate item id `s1`"),
-    (lambda d: rewrite(d / "ko.yaml", "scale: [전혀 아니다, 아니다, 그렇다, 매우 그렇다]", "scale: [아니다, 그렇다]"),
-     "ko.yaml:3: `scale` must name all 4 points"),
-    (lambda d: rewrite(d / "en.yaml", "  s6: The sixth sample statement.\n", ""), "en.yaml:5: no statement for item `s6`"),
-    (lambda d: rewrite(d / "en.yaml", "  s6: The sixth", "  s7: The seventh"), "item `s7` is not in meta.yaml"),
-    (lambda d: rewrite(d / "ko.yaml", "넷째 표본 문장이다.", "딥페이크 피해를 당한 적이 있다."),
-     "ko.yaml:8: item `s4` asks about the student's own experience"),
-    (lambda d: rewrite(d / "en.yaml", "The second sample statement.", "Have you ever seen one?"),
-     "en.yaml:6: item `s2` asks about the student's own experience"),
-    (lambda d: (d / "en.yaml").unlink(), "en.yaml: file not found"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda d: rewrite(d / "meta.yaml", "scale: 4", "scale: 7"), "meta.yaml:3: `scale` must be one of"),
+        (
+            lambda d: rewrite(d / "meta.yaml", "  - {id: s6, module: sample, aim: agree}\n", ""),
+            "`items` must list 6 to 10 statements",
+        ),
+        (
+            lambda d: rewrite(d / "meta.yaml", "aim: disagree}\n  - {id: s2", "aim: maybe}\n  - {id: s2"),
+            "`aim` must be one of",
+        ),
+        (lambda d: rewrite(d / "meta.yaml", "id: s2,", "id: s1,"), "duplicate item id `s1`"),
+        (
+            lambda d: rewrite(
+                d / "ko.yaml", "scale: [전혀 아니다, 아니다, 그렇다, 매우 그렇다]", "scale: [아니다, 그렇다]"
+            ),
+            "ko.yaml:3: `scale` must name all 4 points",
+        ),
+        (
+            lambda d: rewrite(d / "en.yaml", "  s6: The sixth sample statement.\n", ""),
+            "en.yaml:5: no statement for item `s6`",
+        ),
+        (
+            lambda d: rewrite(d / "en.yaml", "  s6: The sixth", "  s7: The seventh"),
+            "item `s7` is not in meta.yaml",
+        ),
+        (
+            lambda d: rewrite(d / "ko.yaml", "넷째 표본 문장이다.", "딥페이크 피해를 당한 적이 있다."),
+            "ko.yaml:8: item `s4` asks about the student's own experience",
+        ),
+        (
+            lambda d: rewrite(d / "en.yaml", "The second sample statement.", "Have you ever seen one?"),
+            "en.yaml:6: item `s2` asks about the student's own experience",
+        ),
+        (lambda d: (d / "en.yaml").unlink(), "en.yaml: file not found"),
+    ],
+)
 def test_broken_checks_are_refused_with_file_and_line(tmp_path, change, expected):
     errors = broken_copy(tmp_path, change)
     assert any(expected in error for error in errors), errors
@@ -187,7 +241,9 @@ def test_broken_checks_are_refused_with_file_and_line(tmp_path, change, expected
 def test_a_statement_tied_to_an_unknown_module_is_a_warning(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
-    rewrite(content / "surveys" / "class-check" / "meta.yaml", "{id: s6, module: sample", "{id: s6, module: gone")
+    rewrite(
+        content / "surveys" / "class-check" / "meta.yaml", "{id: s6, module: sample", "{id: s6, module: gone"
+    )
     report = load_catalog({**config_for(content), "SURVEYS_DIR": str(content / "surveys")})
     assert not report.errors
     assert any("`gone`, which is not a module" in str(w) for w in report.warnings)
@@ -200,14 +256,16 @@ def test_content_check_lists_the_checks(runner):
 
 # A class and its students -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def klass(app, make_school, make_user, make_classroom):
     """A class of 12 students with two modules assigned; the school's k is 5."""
     school = make_school(slug="hanbit", check_min_answers=5)
     teacher = make_user(role=Role.TEACHER, school_id=school, username="teacher")
     make_user(role=Role.ADMIN, school_id=school, username="boss")
-    students = [make_user(school_id=school, username=f"s{n:02d}", display_name=f"NmStudent{n:02d}")
-                for n in range(12)]
+    students = [
+        make_user(school_id=school, username=f"s{n:02d}", display_name=f"NmStudent{n:02d}") for n in range(12)
+    ]
     class_id = make_classroom(teacher, students=students, name="NmClass")
     with app.app_context():
         for position, slug in enumerate(("sample", "korean-only"), start=1):
@@ -228,19 +286,33 @@ def answer(app, username, class_id, points, action=None):
 def complete(app, student_id, *slugs):
     with app.app_context():
         for slug in slugs:
-            db.session.add(ModuleProgress(user_id=student_id, module_slug=slug, last_step=3, attempts=1,
-                                          lesson_done_at=DONE, quiz_passed_at=DONE))
+            db.session.add(
+                ModuleProgress(
+                    user_id=student_id,
+                    module_slug=slug,
+                    last_step=3,
+                    attempts=1,
+                    lesson_done_at=DONE,
+                    quiz_passed_at=DONE,
+                )
+            )
         db.session.commit()
 
 
 def pending(app):
     with app.app_context():
-        return {(row.phase, len(row.entries)) for row in db.session.execute(sa.select(PendingCheckAnswers)).scalars()}
+        return {
+            (row.phase, len(row.entries))
+            for row in db.session.execute(sa.select(PendingCheckAnswers)).scalars()
+        }
 
 
 def tally_rows(app):
     with app.app_context():
-        return {(t.phase, t.item_id, t.point): t.count for t in db.session.execute(sa.select(CheckTally)).scalars()}
+        return {
+            (t.phase, t.item_id, t.point): t.count
+            for t in db.session.execute(sa.select(CheckTally)).scalars()
+        }
 
 
 def test_a_student_is_invited_before_the_first_module_and_can_answer_once(app, client, klass):
@@ -295,7 +367,9 @@ def test_a_bad_point_is_refused_and_nothing_is_recorded(app, klass):
     assert pending(app) == set()
 
 
-def test_other_classes_staff_and_signed_out_cannot_open_a_check(app, client, klass, make_user, make_classroom):
+def test_other_classes_staff_and_signed_out_cannot_open_a_check(
+    app, client, klass, make_user, make_classroom
+):
     outsider = make_user(school_id=klass["school"], username="outsider")
     make_classroom(klass["teacher"], students=[outsider], name="Other")
     login(client, "outsider")
@@ -354,10 +428,19 @@ def test_below_k_the_class_page_and_csv_say_why_and_show_nothing(app, klass):
     teacher = app.test_client()
     login(teacher, "teacher")
     text = page_text(teacher.get(f"/teach/classes/{klass['id']}/checks"))
-    assert "학생을 가리킬 수 없도록" in text and "수업 전: 지금까지 6명" in text and "수업 후: 지금까지 0명" in text
+    assert (
+        "학생을 가리킬 수 없도록" in text
+        and "수업 전: 지금까지 6명" in text
+        and "수업 후: 지금까지 0명" in text
+    )
     assert "첫째 표본 문장이다." not in text and "%p" not in text
-    rows = list(csv.reader(io.StringIO(teacher.get(f"/teach/classes/{klass['id']}/checks/export.csv")
-                                       .get_data().decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                teacher.get(f"/teach/classes/{klass['id']}/checks/export.csv").get_data().decode("utf-8-sig")
+            )
+        )
+    )
     assert len(rows) == 2 and "5" in rows[1][1] and rows[1][3] == "6/0"
 
 
@@ -373,8 +456,13 @@ def test_above_k_the_class_sees_both_distributions_and_the_change(app, klass):
     html = response.get_data(as_text=True)
     assert html.count('class="check-chart"') == 6 and html.count("<desc") >= 6
     assert not re.search(r"NmStudent", html)
-    rows = list(csv.reader(io.StringIO(teacher.get(f"/teach/classes/{klass['id']}/checks/export.csv")
-                                       .get_data().decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                teacher.get(f"/teach/classes/{klass['id']}/checks/export.csv").get_data().decode("utf-8-sig")
+            )
+        )
+    )
     assert rows[0][:4] == ["집단", "문장", "시점", "답한 수"]
     s1 = [r for r in rows if r[1] == "첫째 표본 문장이다."]
     assert [r[2] for r in s1] == ["수업 전", "수업 후"] and s1[0][4:8] == ["0", "0", "0", "6"]
@@ -423,9 +511,14 @@ def test_the_setting_k_cannot_go_below_five(app, klass):
     assert 'name="check_min_answers"' in page
     with app.app_context():
         school = db.session.get(School, klass["school"])
-        fields = {"name": school.name, "timezone": school.timezone, "default_locale": "ko",
-                  "username_pattern": school.username_pattern.value, "help_contacts": "",
-                  "question_release_hour": "0"}
+        fields = {
+            "name": school.name,
+            "timezone": school.timezone,
+            "default_locale": "ko",
+            "username_pattern": school.username_pattern.value,
+            "help_contacts": "",
+            "question_release_hour": "0",
+        }
     refused = boss.post("/admin/settings", data={**fields, "check_min_answers": "4"})
     assert refused.status_code == 400 and "5부터 1000까지" in refused.get_data(as_text=True)
     with app.app_context():
@@ -437,10 +530,13 @@ def test_the_setting_k_cannot_go_below_five(app, klass):
 
 # Anonymity ----------------------------------------------------------------------------------------
 
+
 def test_no_table_has_a_column_that_could_hold_who_answered():
     for model in (PendingCheckAnswers, CheckTally):
         columns = {c.name for c in model.__table__.columns}
-        assert not columns & {"user_id", "student_id", "created_at", "at", "submitted_at", "created_on"}, model
+        assert not columns & {"user_id", "student_id", "created_at", "at", "submitted_at", "created_on"}, (
+            model
+        )
         assert not [fk for fk in model.__table__.foreign_keys if fk.column.table.name == "users"], model
     assert {c.name for c in CheckMark.__table__.columns} == {"user_id", "classroom_id", "phase"}
 
@@ -452,12 +548,16 @@ def test_an_answer_changes_only_the_mark_and_a_nameless_pending_list(app, klass)
     answer(app, "s05", klass["id"], (4, 3, 2, 1, 1, 1))
     diff = changes(before, snapshot(app))
     assert set(diff) == {"check_marks", "pending_check_answers"}, diff
-    assert diff["check_marks"]["added"] == [(repr(klass["students"][5]), repr(klass["id"]),
-                                             repr(CheckPhase.BEFORE))]
+    assert diff["check_marks"]["added"] == [
+        (repr(klass["students"][5]), repr(klass["id"]), repr(CheckPhase.BEFORE))
+    ]
     with app.app_context():
         username = db.session.get(User, klass["students"][5]).username
-    assert not any(str(klass["students"][5]) in cell or username in cell
-                   for row in diff["pending_check_answers"]["added"] for cell in row[2:])
+    assert not any(
+        str(klass["students"][5]) in cell or username in cell
+        for row in diff["pending_check_answers"]["added"]
+        for cell in row[2:]
+    )
 
 
 def test_the_pending_list_is_not_in_the_order_of_arrival(app, klass):
@@ -479,7 +579,9 @@ def test_the_check_leaves_no_log_line_no_last_seen_and_no_limiter_key(app, klass
     from dongui.anonymity import is_anonymous_path
     from dongui.extensions import limiter
 
-    assert is_anonymous_path(f"/learn/checks/{klass['id']}") and is_anonymous_path(f"//learn/checks/{klass['id']}/")
+    assert is_anonymous_path(f"/learn/checks/{klass['id']}") and is_anonymous_path(
+        f"//learn/checks/{klass['id']}/"
+    )
     client = app.test_client()
     login(client, "s06")
     with app.app_context():

@@ -36,21 +36,32 @@ NAMES = ("NmAhn", "NmBaek", "NmCho", "NmDo")
 @pytest.fixture
 def world(app, client, make_user, make_school, make_classroom):
     """A teacher's class of four (the fourth excused from `sample`), `sample` assigned; signed in."""
-    school = make_school(slug="cm", name="NmSchool", help_contacts=[
-        {"name": "NmCounsellor", "phone": "02-000-0000", "note": "본관 2층"}])
+    school = make_school(
+        slug="cm",
+        name="NmSchool",
+        help_contacts=[{"name": "NmCounsellor", "phone": "02-000-0000", "note": "본관 2층"}],
+    )
     teacher = make_user(role=Role.TEACHER, username="teach", school_id=school, display_name="NmTeacher")
-    students = [make_user(username=f"st{n}", school_id=school, display_name=name)
-                for n, name in enumerate(NAMES, start=1)]
+    students = [
+        make_user(username=f"st{n}", school_id=school, display_name=name)
+        for n, name in enumerate(NAMES, start=1)
+    ]
     class_id = make_classroom(teacher, students=students, name="NmClass")
     with app.app_context():
-        db.session.add(Assignment(classroom_id=class_id, module_slug="sample", position=1,
-                                  due_on=date(2026, 11, 24)))
+        db.session.add(
+            Assignment(classroom_id=class_id, module_slug="sample", position=1, due_on=date(2026, 11, 24))
+        )
         db.session.add(Excusal(classroom_id=class_id, student_id=students[3], module_slug="sample"))
         db.session.commit()
     client.set_cookie("lang", "en")
     login(client, "teach")
-    return {"school": school, "teacher": teacher, "class": class_id, "students": students,
-            "base": f"/teach/classes/{class_id}"}
+    return {
+        "school": school,
+        "teacher": teacher,
+        "class": class_id,
+        "students": students,
+        "base": f"/teach/classes/{class_id}",
+    }
 
 
 def text_of(html: str) -> str:
@@ -68,20 +79,38 @@ def test_the_projector_opens_on_the_content_note_and_shows_nothing_private(clien
     page = client.get(f"{world['base']}/present/sample").get_data(as_text=True)
     assert "Sample lesson" in page and "This lesson talks about hard things." in page
     assert 'class="projector projector-at-opening"' in page and "data-quick-exit" in page
-    for private in (*NAMES, "NmTeacher", "NmClass", "st1", "Secret teacher note", "protocol-disclosure",
-                    "Right answer", "My classes", "account-menu"):
+    for private in (
+        *NAMES,
+        "NmTeacher",
+        "NmClass",
+        "st1",
+        "Secret teacher note",
+        "protocol-disclosure",
+        "Right answer",
+        "My classes",
+        "account-menu",
+    ):
         assert private not in page, private
     assert client.get(f"{world['base']}/present/sample/state").get_json() == {
-        "screen": "0:0", "position": 0, "shown": False}
+        "screen": "0:0",
+        "position": 0,
+        "shown": False,
+    }
 
 
 def test_a_move_from_either_view_moves_both(client, world):
     response = move(client, world, 1)
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"{world['base']}/present/sample")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"{world['base']}/present/sample"
+    )
     page = client.get(f"{world['base']}/present/sample").get_data(as_text=True)
     assert "First step" in page and "Step 1 of 4" in page
     # The reflect prompt is a question for the room on the projector.
-    assert "Let&#39;s talk about it" in page and "Reflect" not in page and "A question to think about alone" in page
+    assert (
+        "Let&#39;s talk about it" in page
+        and "Reflect" not in page
+        and "A question to think about alone" in page
+    )
     notes = client.get(f"{world['base']}/present/sample/notes").get_data(as_text=True)
     assert "Step 1 of 4" in notes and "5–20 min" in notes and "Read the first story together." in notes
     assert "A question to think about alone" in notes  # the step's discussion question, for the teacher too
@@ -132,8 +161,14 @@ def test_classroom_mode_is_only_for_the_classs_teachers_and_assigned_modules(app
     for username, status in (("other", 404), ("boss", 404), ("st1", 403)):
         other = app.test_client()
         login(other, username)
-        for path in ("/present/sample", "/present/sample/notes", "/present/sample/state", "/attendance",
-                     "/letter", "/slips"):
+        for path in (
+            "/present/sample",
+            "/present/sample/notes",
+            "/present/sample/state",
+            "/attendance",
+            "/letter",
+            "/slips",
+        ):
             assert other.get(base + path).status_code == status, (username, path)
         assert other.post(f"{base}/present/sample", data={"position": 1}).status_code == status
     with app.app_context():
@@ -149,8 +184,10 @@ def test_a_move_without_the_csrf_token_is_refused(app, world):
     assert client.post(f"{world['base']}/present/sample", data={"position": 1}).status_code == 400
     page = client.get(f"{world['base']}/present/sample").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post(f"{world['base']}/present/sample",
-                       data={"position": 1, "csrf_token": token}).status_code == 302
+    assert (
+        client.post(f"{world['base']}/present/sample", data={"position": 1, "csrf_token": token}).status_code
+        == 302
+    )
 
 
 def test_the_assignments_page_opens_classroom_mode(client, world):
@@ -190,10 +227,18 @@ def test_the_plan_rows_for_each_screen(app):
     with app.app_context():
         module = get_catalog().module("sample")
         plan = module.text("en").plan
-        times = {position: [row.time for row in rows_for(plan, position, module.step_count)]
-                 for position in range(module.step_count + 2)}
-    assert times == {0: ["0–5 min"], 1: ["5–20 min"], 2: ["5–20 min"], 3: ["20–40 min"], 4: ["20–40 min"],
-                     5: ["40–45 min"]}
+        times = {
+            position: [row.time for row in rows_for(plan, position, module.step_count)]
+            for position in range(module.step_count + 2)
+        }
+    assert times == {
+        0: ["0–5 min"],
+        1: ["5–20 min"],
+        2: ["5–20 min"],
+        3: ["20–40 min"],
+        4: ["20–40 min"],
+        5: ["40–45 min"],
+    }
 
 
 # Who took part, and the quiz on paper
@@ -204,8 +249,10 @@ def test_took_part_is_its_own_state_on_every_page(app, client, world):
     page = client.get(f"{world['base']}/attendance").get_data(as_text=True)
     ticked = set(re.findall(r'name="present" value="(\d+)"[^>]*checked', page))
     assert ticked == {str(s1), str(s2), str(s3)}  # everyone but the excused student, to start with
-    response = client.post(f"{world['base']}/attendance", data={
-        "module": "sample", "taught_on": "2026-11-24", "present": [s1, s2], "paper": [s2]})
+    response = client.post(
+        f"{world['base']}/attendance",
+        data={"module": "sample", "taught_on": "2026-11-24", "present": [s1, s2], "paper": [s2]},
+    )
     assert response.status_code == 302
     with app.app_context():
         rows = {r.student_id: r for r in db.session.execute(sa.select(ClassParticipation)).scalars()}
@@ -219,7 +266,9 @@ def test_took_part_is_its_own_state_on_every_page(app, client, world):
     assert "1 of 3 students" in dashboard
     student = text_of(client.get(f"{world['base']}/students/{s1}").get_data(as_text=True))
     assert "Took part in class" in student
-    rows = list(csv.reader(io.StringIO(client.post(f"{world['base']}/export.csv").get_data().decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.post(f"{world['base']}/export.csv").get_data().decode("utf-8-sig")))
+    )
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["NmAhn"][2] == "Overdue" and by_name["NmBaek"][2] == "Completed"
     page = client.get(f"{world['base']}/attendance").get_data(as_text=True)  # the record, not everyone
@@ -228,8 +277,10 @@ def test_took_part_is_its_own_state_on_every_page(app, client, world):
 
 def test_the_school_setting_makes_taking_part_complete_the_module(app, client, world, make_user):
     s1, s2, s3, _s4 = world["students"]
-    client.post(f"{world['base']}/attendance", data={"module": "sample", "taught_on": "2026-11-24",
-                                                     "present": [s1, s2, s3]})
+    client.post(
+        f"{world['base']}/attendance",
+        data={"module": "sample", "taught_on": "2026-11-24", "present": [s1, s2, s3]},
+    )
     with app.app_context():
         db.session.get(School, world["school"]).participation_completes = True
         db.session.commit()
@@ -247,10 +298,19 @@ def test_the_school_setting_makes_taking_part_complete_the_module(app, client, w
 def test_attendance_refuses_other_students_modules_and_dates(app, client, world, make_user, make_school):
     stranger = make_user(username="stranger", school_id=make_school())
     base = world["base"]
-    assert client.post(f"{base}/attendance", data={"module": "sample", "taught_on": "2026-11-24",
-                                                    "present": [stranger]}).status_code == 404
-    assert client.post(f"{base}/attendance", data={"module": "korean-only", "taught_on": "2026-11-24",
-                                                    "present": [world["students"][0]]}).status_code == 404
+    assert (
+        client.post(
+            f"{base}/attendance", data={"module": "sample", "taught_on": "2026-11-24", "present": [stranger]}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{base}/attendance",
+            data={"module": "korean-only", "taught_on": "2026-11-24", "present": [world["students"][0]]},
+        ).status_code
+        == 404
+    )
     for bad in ({"taught_on": "yesterday"}, {"taught_on": "2026-11-24", "present": ["x"]}):
         assert client.post(f"{base}/attendance", data={"module": "sample", **bad}).status_code == 400
     with app.app_context():
@@ -271,7 +331,9 @@ def test_the_class_status_rule():
     assert own.kind == Status.COMPLETED and own.best_score == 0.8 and not own.on_paper
 
 
-def test_the_report_and_the_dashboard_count_class_participation_alike(app, make_user, make_school, make_classroom):
+def test_the_report_and_the_dashboard_count_class_participation_alike(
+    app, make_user, make_school, make_classroom
+):
     school = make_school(slug="alike")
     teacher = make_user(role=Role.TEACHER, username="t-alike", school_id=school)
     students = [make_user(username=f"alike{n}", school_id=school) for n in range(6)]
@@ -279,17 +341,34 @@ def test_the_report_and_the_dashboard_count_class_participation_alike(app, make_
     with app.app_context():
         db.session.add(Assignment(classroom_id=class_id, module_slug="sample", position=1))
         a, b, c, d, e, _f = students
-        db.session.add_all([
-            ModuleProgress(user_id=a, module_slug="sample", last_step=4, lesson_done_at=DONE, quiz_passed_at=DONE),
-            ModuleProgress(user_id=b, module_slug="sample", last_step=4, lesson_done_at=DONE),
-            ClassParticipation(classroom_id=class_id, student_id=a, module_slug="sample", attended_on=DONE.date()),
-            ClassParticipation(classroom_id=class_id, student_id=b, module_slug="sample", paper_passed_on=DONE.date()),
-            ClassParticipation(classroom_id=class_id, student_id=c, module_slug="sample", attended_on=DONE.date()),
-            ClassParticipation(classroom_id=class_id, student_id=d, module_slug="sample", attended_on=DONE.date(),
-                               paper_passed_on=DONE.date()),
-            ClassParticipation(classroom_id=class_id, student_id=e, module_slug="sample", attended_on=DONE.date()),
-            Excusal(classroom_id=class_id, student_id=e, module_slug="sample"),
-        ])
+        db.session.add_all(
+            [
+                ModuleProgress(
+                    user_id=a, module_slug="sample", last_step=4, lesson_done_at=DONE, quiz_passed_at=DONE
+                ),
+                ModuleProgress(user_id=b, module_slug="sample", last_step=4, lesson_done_at=DONE),
+                ClassParticipation(
+                    classroom_id=class_id, student_id=a, module_slug="sample", attended_on=DONE.date()
+                ),
+                ClassParticipation(
+                    classroom_id=class_id, student_id=b, module_slug="sample", paper_passed_on=DONE.date()
+                ),
+                ClassParticipation(
+                    classroom_id=class_id, student_id=c, module_slug="sample", attended_on=DONE.date()
+                ),
+                ClassParticipation(
+                    classroom_id=class_id,
+                    student_id=d,
+                    module_slug="sample",
+                    attended_on=DONE.date(),
+                    paper_passed_on=DONE.date(),
+                ),
+                ClassParticipation(
+                    classroom_id=class_id, student_id=e, module_slug="sample", attended_on=DONE.date()
+                ),
+                Excusal(classroom_id=class_id, student_id=e, module_slug="sample"),
+            ]
+        )
         db.session.commit()
         from dongui.admin.presenters import build_school_report
         from dongui.models import Classroom
@@ -314,14 +393,25 @@ def test_the_pages_do_not_grow_queries_with_the_class(app, make_user, make_schoo
         with app.app_context():
             from dongui.models import Enrollment
 
-            students = list(db.session.execute(sa.select(Enrollment.student_id).filter_by(
-                classroom_id=class_id)).scalars())
-            db.session.add_all([ClassParticipation(classroom_id=class_id, student_id=s, module_slug="sample",
-                                                   attended_on=DONE.date()) for s in students])
+            students = list(
+                db.session.execute(
+                    sa.select(Enrollment.student_id).filter_by(classroom_id=class_id)
+                ).scalars()
+            )
+            db.session.add_all(
+                [
+                    ClassParticipation(
+                        classroom_id=class_id, student_id=s, module_slug="sample", attended_on=DONE.date()
+                    )
+                    for s in students
+                ]
+            )
             db.session.commit()
         client = app.test_client()
         login(client, f"teacher{size}")
-        counts[size] = count_statements(app, client, f"/teach/classes/{class_id}" + path.format(student=students[0]))
+        counts[size] = count_statements(
+            app, client, f"/teach/classes/{class_id}" + path.format(student=students[0])
+        )
     assert counts[5] == counts[40], counts
 
 

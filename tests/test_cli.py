@@ -15,19 +15,37 @@ def count(app, model):
 
 
 def test_school_create(app, runner):
-    result = runner.invoke(args=["school", "create", "한빛중학교", "--slug", "hanbit",
-                                 "--timezone", "Asia/Seoul", "--locale", "ko"])
+    result = runner.invoke(
+        args=[
+            "school",
+            "create",
+            "한빛중학교",
+            "--slug",
+            "hanbit",
+            "--timezone",
+            "Asia/Seoul",
+            "--locale",
+            "ko",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         school = db.session.execute(db.select(School)).scalar_one()
         assert (school.name, school.slug, school.timezone, school.default_locale) == (
-            "한빛중학교", "hanbit", "Asia/Seoul", "ko")
+            "한빛중학교",
+            "hanbit",
+            "Asia/Seoul",
+            "ko",
+        )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--slug", "Bad Slug"], "Slug"),
-    (["--slug", "ok-slug", "--timezone", "Mars/Base"], "Unknown time zone"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--slug", "Bad Slug"], "Slug"),
+        (["--slug", "ok-slug", "--timezone", "Mars/Base"], "Unknown time zone"),
+    ],
+)
 def test_school_create_rejects_bad_input(app, runner, args, message):
     result = runner.invoke(args=["school", "create", "X", *args])
     assert result.exit_code == 1 and message in result.output
@@ -54,16 +72,20 @@ def test_create_admin_with_generated_password(app, runner, client):
 
 def test_create_admin_with_given_password(app, runner, client):
     runner.invoke(args=["school", "create", "A", "--slug", "ab"])
-    result = runner.invoke(args=["users", "create-admin", "boss", "--school", "ab",
-                                 "--password", "a fine password"])
+    result = runner.invoke(
+        args=["users", "create-admin", "boss", "--school", "ab", "--password", "a fine password"]
+    )
     assert result.exit_code == 0 and "One-time" not in result.output
     assert login(client, "boss", "a fine password").headers["Location"] == "/admin"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["boss", "--school", "nowhere"], "No school"),
-    (["김 교장", "--school", "ab"], "Cannot create"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["boss", "--school", "nowhere"], "No school"),
+        (["김 교장", "--school", "ab"], "Cannot create"),
+    ],
+)
 def test_create_admin_rejects_bad_input(app, runner, args, message):
     runner.invoke(args=["school", "create", "A", "--slug", "ab"])
     result = runner.invoke(args=["users", "create-admin", *args])
@@ -94,15 +116,22 @@ def test_demo_seed_builds_the_demo_school(app, runner, client):
     assert count(app, School) == 1 and count(app, Classroom) == 2 and count(app, ClassTeacher) == 2
     assert count(app, Enrollment) == 30
     with app.app_context():
-        students = db.session.execute(
-            db.select(User).filter_by(role=Role.STUDENT).order_by(User.username)).scalars().all()
+        students = (
+            db.session.execute(db.select(User).filter_by(role=Role.STUDENT).order_by(User.username))
+            .scalars()
+            .all()
+        )
         assert [s.username for s in students][:2] == ["demo-student01", "demo-student02"]
         assert students[-1].username == "demo-student30"
         assert all("\uac00" <= s.display_name[0] <= "\ud7a3" for s in students)  # Korean names
         numbers = db.session.execute(db.select(Enrollment.number).order_by(Enrollment.id)).scalars().all()
         assert numbers[:15] == list(range(1, 16))
-    for username, landing in (("demo-admin", "/admin"), ("demo-teacher", "/teach"),
-                              ("demo-teacher2", "/teach"), ("demo-student17", "/learn")):
+    for username, landing in (
+        ("demo-admin", "/admin"),
+        ("demo-teacher", "/teach"),
+        ("demo-teacher2", "/teach"),
+        ("demo-student17", "/learn"),
+    ):
         browser = app.test_client()
         assert login(browser, username, "try-it-out-today").headers["Location"] == landing
         assert browser.get(landing).status_code == 200
@@ -147,8 +176,13 @@ def test_demo_seed_gives_the_real_course_a_live_dashboard(tmp_path):
     from dongui.models import Assignment, ModuleProgress, QuizAttempt
     from tests.conftest import base_config
 
-    app = create_app(base_config(f"sqlite:///{tmp_path / 'demo.db'}", LESSONS_DIR=str(ROOT / "lessons"),
-                                 QUIZZES_DIR=str(ROOT / "quizzes")))
+    app = create_app(
+        base_config(
+            f"sqlite:///{tmp_path / 'demo.db'}",
+            LESSONS_DIR=str(ROOT / "lessons"),
+            QUIZZES_DIR=str(ROOT / "quizzes"),
+        )
+    )
     with app.app_context():
         db.create_all()
         assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0

@@ -10,9 +10,14 @@ from tests.content_helpers import edit, en
 
 
 def start(tmp_path, content_dir):
-    return create_app(base_config(
-        f"sqlite:///{tmp_path / 'app.db'}", CONTENT_CACHE_DIR=str(tmp_path / "cache"),
-        LESSONS_DIR=str(content_dir / "lessons"), QUIZZES_DIR=str(content_dir / "quizzes")))
+    return create_app(
+        base_config(
+            f"sqlite:///{tmp_path / 'app.db'}",
+            CONTENT_CACHE_DIR=str(tmp_path / "cache"),
+            LESSONS_DIR=str(content_dir / "lessons"),
+            QUIZZES_DIR=str(content_dir / "quizzes"),
+        )
+    )
 
 
 def count_loads(monkeypatch):

@@ -30,8 +30,11 @@ def test_folders_starting_with_underscore_or_dot_are_not_modules(content):
 
 
 def test_shipped_curriculum_has_no_errors():
-    config = {"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(ROOT / "lessons"),
-              "QUIZZES_DIR": str(ROOT / "quizzes")}
+    config = {
+        "HELP_DIR": str(ROOT / "help"),
+        "LESSONS_DIR": str(ROOT / "lessons"),
+        "QUIZZES_DIR": str(ROOT / "quizzes"),
+    }
     report = load_catalog(config)
     assert report.errors == (), "\n".join(map(str, report.errors))
     assert report.catalog.module("consent-basics") is not None
@@ -43,28 +46,154 @@ RULES = [
     ("missing meta key", meta, 'age: "12+"\n', "", 1, "missing key `age`"),
     ("unknown meta key", meta, "order: 1", "order: 1\ncolour: red", "colour", "unknown key `colour`"),
     ("wrong type", meta, "minutes: 20", "minutes: twenty", "minutes", "`minutes` must be a whole number"),
-    ("unknown audience", meta, "audience: students", "audience: parents", "audience", "`audience` must be one of"),
+    (
+        "unknown audience",
+        meta,
+        "audience: students",
+        "audience: parents",
+        "audience",
+        "`audience` must be one of",
+    ),
     ("unknown age", meta, 'age: "12+"', 'age: "18+"', "age", "`age` must be one of"),
-    ("unknown meta schema", meta, "schema_version: 1", "schema_version: 3", "schema_version", "unknown schema_version 3"),
-    ("missing front matter key", ko, "key_points: [첫째 요점, 둘째 요점]\n", "", 2, "missing key `key_points`"),
-    ("unknown front matter key", ko, "title: 표본 수업", "title: 표본 수업\nauthor: 누군가", "author", "unknown key `author`"),
-    ("front matter yaml error", ko, "summary: 시험용 수업이에요.", "summary: [시험용", "summary", "YAML error"),
-    ("no front matter", en, "---\ntitle: Sample lesson", "title: Sample lesson", 1, "must start with a `---`"),
-    ("text before first step", en, "---\n## First step", "---\nStray text.\n## First step", "Stray text", "text before the first"),
-    ("unknown step marker", en, "{: .age-15 }", "{: .age-18 }", "Going further", "unknown step marker `.age-18`"),
-    ("unknown help channel", en, "[[help:youth-1388]]", "[[help:no-such-line]]", "no-such-line", "unknown help channel `[[help:no-such-line]]`"),
-    ("unknown quiz schema", quiz, "schema_version: 1", "schema_version: 2", "schema_version", "unknown schema_version 2"),
-    ("quiz yaml error", quiz, 'prompt: {ko: "첫 질문", en: "First question"}', 'prompt: {ko: "첫 질문", en: "First question"', "첫 질문", "YAML error"),
+    (
+        "unknown meta schema",
+        meta,
+        "schema_version: 1",
+        "schema_version: 3",
+        "schema_version",
+        "unknown schema_version 3",
+    ),
+    (
+        "missing front matter key",
+        ko,
+        "key_points: [첫째 요점, 둘째 요점]\n",
+        "",
+        2,
+        "missing key `key_points`",
+    ),
+    (
+        "unknown front matter key",
+        ko,
+        "title: 표본 수업",
+        "title: 표본 수업\nauthor: 누군가",
+        "author",
+        "unknown key `author`",
+    ),
+    (
+        "front matter yaml error",
+        ko,
+        "summary: 시험용 수업이에요.",
+        "summary: [시험용",
+        "summary",
+        "YAML error",
+    ),
+    (
+        "no front matter",
+        en,
+        "---\ntitle: Sample lesson",
+        "title: Sample lesson",
+        1,
+        "must start with a `---`",
+    ),
+    (
+        "text before first step",
+        en,
+        "---\n## First step",
+        "---\nStray text.\n## First step",
+        "Stray text",
+        "text before the first",
+    ),
+    (
+        "unknown step marker",
+        en,
+        "{: .age-15 }",
+        "{: .age-18 }",
+        "Going further",
+        "unknown step marker `.age-18`",
+    ),
+    (
+        "unknown help channel",
+        en,
+        "[[help:youth-1388]]",
+        "[[help:no-such-line]]",
+        "no-such-line",
+        "unknown help channel `[[help:no-such-line]]`",
+    ),
+    (
+        "unknown quiz schema",
+        quiz,
+        "schema_version: 1",
+        "schema_version: 2",
+        "schema_version",
+        "unknown schema_version 2",
+    ),
+    (
+        "quiz yaml error",
+        quiz,
+        'prompt: {ko: "첫 질문", en: "First question"}',
+        'prompt: {ko: "첫 질문", en: "First question"',
+        "첫 질문",
+        "YAML error",
+    ),
     ("duplicate question id", quiz, "id: q2", "id: q1", ("id: q1", 2), "duplicate question id `q1`"),
     ("duplicate choice id", quiz, "id: b", "id: a", ("id: a", 2), "duplicate choice id `a`"),
-    ("single with two correct", quiz, 'text: {ko: "틀린 답", en: "Wrong answer"}', 'text: {ko: "틀린 답", en: "Wrong answer"}\n        correct: true', ("choices:", 1), "needs exactly one correct choice, not 2"),
-    ("true_false with none correct", quiz, "        correct: true\n        feedback: {ko: \"맞아요, 거짓이에요\"", "        feedback: {ko: \"맞아요, 거짓이에요\"", ("choices:", 3), "needs exactly one correct choice, not 0"),
-    ("missing feedback", quiz, '        feedback: {ko: "다 피드백", en: "Charlie feedback"}\n', "", ("id: c", 2), "missing key `feedback`"),
+    (
+        "single with two correct",
+        quiz,
+        'text: {ko: "틀린 답", en: "Wrong answer"}',
+        'text: {ko: "틀린 답", en: "Wrong answer"}\n        correct: true',
+        ("choices:", 1),
+        "needs exactly one correct choice, not 2",
+    ),
+    (
+        "true_false with none correct",
+        quiz,
+        '        correct: true\n        feedback: {ko: "맞아요, 거짓이에요"',
+        '        feedback: {ko: "맞아요, 거짓이에요"',
+        ("choices:", 3),
+        "needs exactly one correct choice, not 0",
+    ),
+    (
+        "missing feedback",
+        quiz,
+        '        feedback: {ko: "다 피드백", en: "Charlie feedback"}\n',
+        "",
+        ("id: c", 2),
+        "missing key `feedback`",
+    ),
     ("unknown question type", quiz, "type: multiple", "type: essay", "type: essay", "`type` must be one of"),
-    ("pass mark out of range", quiz, "pass_mark: 0.6", "pass_mark: 60", "pass_mark", "`pass_mark` must be a number above 0"),
-    ("practice quiz with pass mark", quiz, "pass_mark: 0.6", "pass_mark: 0.6\ngraded: false", "pass_mark", "has no `pass_mark`"),
-    ("help reference in quiz feedback", quiz, 'feedback: {ko: "틀린 이유", en: "Why it is wrong"}', 'feedback: {ko: "틀린 이유 [[help:d4u]]", en: "Why it is wrong"}', "[[help:d4u]]", "is plain text"),
-    ("quiz language missing", quiz, 'prompt: {ko: "첫 질문", en: "First question"}', 'prompt: {ko: "첫 질문"}', "첫 질문", "must have exactly `ko` and `en`"),
+    (
+        "pass mark out of range",
+        quiz,
+        "pass_mark: 0.6",
+        "pass_mark: 60",
+        "pass_mark",
+        "`pass_mark` must be a number above 0",
+    ),
+    (
+        "practice quiz with pass mark",
+        quiz,
+        "pass_mark: 0.6",
+        "pass_mark: 0.6\ngraded: false",
+        "pass_mark",
+        "has no `pass_mark`",
+    ),
+    (
+        "help reference in quiz feedback",
+        quiz,
+        'feedback: {ko: "틀린 이유", en: "Why it is wrong"}',
+        'feedback: {ko: "틀린 이유 [[help:d4u]]", en: "Why it is wrong"}',
+        "[[help:d4u]]",
+        "is plain text",
+    ),
+    (
+        "quiz language missing",
+        quiz,
+        'prompt: {ko: "첫 질문", en: "First question"}',
+        'prompt: {ko: "첫 질문"}',
+        "첫 질문",
+        "must have exactly `ko` and `en`",
+    ),
 ]
 
 
@@ -85,9 +214,19 @@ def test_each_rule_reports_file_and_line(content, name, file_of, old, new, where
 
 def test_multiple_without_a_correct_choice(content):
     path = quiz(content)
-    edit(path, '        correct: true\n        feedback: {ko: "가 피드백"', '        feedback: {ko: "가 피드백"')
-    edit(path, '        correct: true\n        feedback: {ko: "나 피드백"', '        feedback: {ko: "나 피드백"')
-    assert_problem(load(content).errors, path, line_of(path, "choices:", 2), "needs at least one correct choice")
+    edit(
+        path,
+        '        correct: true\n        feedback: {ko: "가 피드백"',
+        '        feedback: {ko: "가 피드백"',
+    )
+    edit(
+        path,
+        '        correct: true\n        feedback: {ko: "나 피드백"',
+        '        feedback: {ko: "나 피드백"',
+    )
+    assert_problem(
+        load(content).errors, path, line_of(path, "choices:", 2), "needs at least one correct choice"
+    )
 
 
 def test_quiz_language_must_match_the_lessons(content):
@@ -137,8 +276,12 @@ def test_every_problem_is_reported_at_once(content):
 
 def test_missing_language_is_a_warning(content):
     report = load(content)
-    assert_problem(report.warnings, content / "lessons" / "korean-only" / "en.md", 0,
-                   "missing language: the module is served in `ko`")
+    assert_problem(
+        report.warnings,
+        content / "lessons" / "korean-only" / "en.md",
+        0,
+        "missing language: the module is served in `ko`",
+    )
     assert report.catalog.module("korean-only").locales == ("ko",)
 
 
@@ -160,24 +303,42 @@ def test_content_hash_changes_with_the_text(content):
 
 
 def test_markdown_is_sanitised(content):
-    edit(en(content), "First step body.", 'First <script>alert(1)</script> <a href="javascript:x">x</a> <b onclick="x()">b</b>')
+    edit(
+        en(content),
+        "First step body.",
+        'First <script>alert(1)</script> <a href="javascript:x">x</a> <b onclick="x()">b</b>',
+    )
     html = str(load(content).catalog.module("sample").texts["en"].steps[0].html)
     assert "<script" not in html and "javascript:" not in html and "onclick" not in html
 
 
 # The app and `flask content check` -----------------------------------------------------
 
+
 def test_app_refuses_to_start_on_content_errors(content, tmp_path):
     edit(meta(content), "minutes: 20", "minutes: twenty")
     with pytest.raises(ContentInvalid) as excinfo:
-        create_app(base_config(f"sqlite:///{tmp_path / 'x.db'}", LESSONS_DIR=str(content / "lessons"),
-                               QUIZZES_DIR=str(content / "quizzes")))
-    assert f"{meta(content)}:{line_of(meta(content), 'minutes')}: `minutes` must be a whole number" in str(excinfo.value)
+        create_app(
+            base_config(
+                f"sqlite:///{tmp_path / 'x.db'}",
+                LESSONS_DIR=str(content / "lessons"),
+                QUIZZES_DIR=str(content / "quizzes"),
+            )
+        )
+    assert f"{meta(content)}:{line_of(meta(content), 'minutes')}: `minutes` must be a whole number" in str(
+        excinfo.value
+    )
 
 
 def content_app(content, tmp_path):
-    return create_app(base_config(f"sqlite:///{tmp_path / 'x.db'}", LESSONS_DIR=str(content / "lessons"),
-                                  QUIZZES_DIR=str(content / "quizzes"), CONTENT_STRICT=False))
+    return create_app(
+        base_config(
+            f"sqlite:///{tmp_path / 'x.db'}",
+            LESSONS_DIR=str(content / "lessons"),
+            QUIZZES_DIR=str(content / "quizzes"),
+            CONTENT_STRICT=False,
+        )
+    )
 
 
 def test_content_check_lists_every_problem_and_fails(content, tmp_path):
@@ -198,7 +359,12 @@ def test_content_check_passes_on_the_fixture(content, tmp_path):
 
 
 def test_content_check_passes_on_the_shipped_content(tmp_path):
-    app = create_app(base_config(f"sqlite:///{tmp_path / 'x.db'}", LESSONS_DIR=str(ROOT / "lessons"),
-                                 QUIZZES_DIR=str(ROOT / "quizzes")))
+    app = create_app(
+        base_config(
+            f"sqlite:///{tmp_path / 'x.db'}",
+            LESSONS_DIR=str(ROOT / "lessons"),
+            QUIZZES_DIR=str(ROOT / "quizzes"),
+        )
+    )
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output

@@ -9,9 +9,18 @@ from dongui.config import ROOT
 from dongui.content import load_catalog
 from dongui.content.markdown import REFERENCE
 
-MODULES = ["start-safely", "consent-basics", "digital-consent", "understanding-deepfakes",
-           "weight-of-harm", "the-law", "upstander", "if-it-happens", "respect-and-equality",
-           "teacher-guide"]
+MODULES = [
+    "start-safely",
+    "consent-basics",
+    "digital-consent",
+    "understanding-deepfakes",
+    "weight-of-harm",
+    "the-law",
+    "upstander",
+    "if-it-happens",
+    "respect-and-equality",
+    "teacher-guide",
+]
 # A phone number in running text: any dashed number (02-735-8994, 1588-1234) or a Korean
 # short line (112, 117, 119, 109, 1366, 1388, 1377, 132, 182 …), or a web address.
 SHORT_LINES = "112|117|119|109|1366|1388|1377|1393|132|182|1332"
@@ -21,8 +30,13 @@ WEB = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:go\.kr|or\.kr|co\.kr|kr|org|
 
 @pytest.fixture(scope="module")
 def report():
-    return load_catalog({"HELP_DIR": str(ROOT / "help"), "LESSONS_DIR": str(ROOT / "lessons"),
-                         "QUIZZES_DIR": str(ROOT / "quizzes")})
+    return load_catalog(
+        {
+            "HELP_DIR": str(ROOT / "help"),
+            "LESSONS_DIR": str(ROOT / "lessons"),
+            "QUIZZES_DIR": str(ROOT / "quizzes"),
+        }
+    )
 
 
 def test_all_ten_modules_load_in_both_languages_without_warnings(report):
@@ -125,5 +139,10 @@ def test_every_student_module_has_a_line_for_families_and_a_45_minute_plan_by_st
         for locale, text in module.texts.items():
             assert text.family and len(text.family) <= 160, (module.slug, locale)
             assert len(text.plan) >= 4 and any(row.steps for row in text.plan), (module.slug, locale)
-            assert all(max(row.steps, default=0) <= module.step_count for row in text.plan), (module.slug, locale)
-        assert [r.steps for r in module.texts["ko"].plan] == [r.steps for r in module.texts["en"].plan], module.slug
+            assert all(max(row.steps, default=0) <= module.step_count for row in text.plan), (
+                module.slug,
+                locale,
+            )
+        assert [r.steps for r in module.texts["ko"].plan] == [r.steps for r in module.texts["en"].plan], (
+            module.slug
+        )

@@ -57,15 +57,28 @@ def test_commands_create_a_district_its_schools_and_its_admin(app, runner, make_
     assert result.exit_code == 0 and "added 2 school(s)" in result.output, result.output
     again = runner.invoke(args=["district", "add-school", "seoul-east", "hanbit"])
     assert again.exit_code == 0 and "1 already a member" in again.output, again.output
-    result = runner.invoke(args=["users", "create-district-admin", "east.officer", "--district", "seoul-east",
-                                 "--password", "plum-orbit-canyon-7341"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-district-admin",
+            "east.officer",
+            "--district",
+            "seoul-east",
+            "--password",
+            "plum-orbit-canyon-7341",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         district = db.session.execute(sa.select(District).filter_by(slug="seoul-east")).scalar_one()
         assert district.name == "서울동부교육지원청"
         assert db.session.execute(sa.select(sa.func.count()).select_from(DistrictSchool)).scalar_one() == 2
         officer = db.session.execute(sa.select(User).filter_by(username="east.officer")).scalar_one()
-        assert (officer.role, officer.school_id, officer.district_id) == (Role.DISTRICT_ADMIN, None, district.id)
+        assert (officer.role, officer.school_id, officer.district_id) == (
+            Role.DISTRICT_ADMIN,
+            None,
+            district.id,
+        )
     generated = runner.invoke(args=["users", "create-district-admin", "east.two", "--district", "seoul-east"])
     assert generated.exit_code == 0 and "One-time password" in generated.output
 
@@ -80,8 +93,9 @@ def test_commands_refuse_what_they_cannot_do(app, runner, make_school):
     assert runner.invoke(args=["district", "add-school", "east", "no-such-school"]).exit_code == 1
     nobody = runner.invoke(args=["users", "create-district-admin", "x.y", "--district", "west"])
     assert nobody.exit_code == 1 and "No district" in nobody.output
-    short = runner.invoke(args=["users", "create-district-admin", "x.y", "--district", "east",
-                                "--password", "short-pw1"])
+    short = runner.invoke(
+        args=["users", "create-district-admin", "x.y", "--district", "east", "--password", "short-pw1"]
+    )
     assert short.exit_code == 1 and "Password not accepted" in short.output  # staff length: 12
 
 
@@ -89,8 +103,14 @@ def test_a_district_admin_has_no_school_and_the_database_says_so(app, make_schoo
     district_id = make_district(app, admin="east-admin")
     school_id = make_school()
     with app.app_context():
-        both = User(school_id=school_id, district_id=district_id, username="both", display_name="x",
-                    role=Role.DISTRICT_ADMIN, password_hash="x")
+        both = User(
+            school_id=school_id,
+            district_id=district_id,
+            username="both",
+            display_name="x",
+            role=Role.DISTRICT_ADMIN,
+            password_hash="x",
+        )
         db.session.add(both)
         try:
             db.session.flush()
@@ -105,36 +125,63 @@ def two_schools_with_progress(app, make_user, make_school, make_classroom):
     second = make_school(name="NmSchoolTwo", slug="two")
     outside = make_school(name="NmSchoolOutside", slug="outside")
     ids = {}
-    for school, names in ((first, ("NmKidA", "NmKidB", "NmKidC")), (second, ("NmKidD", "NmKidE")),
-                          (outside, ("NmKidF",))):
+    for school, names in (
+        (first, ("NmKidA", "NmKidB", "NmKidC")),
+        (second, ("NmKidD", "NmKidE")),
+        (outside, ("NmKidF",)),
+    ):
         teacher = make_user(role=Role.TEACHER, school_id=school, display_name=f"NmTeacher{school}")
         students = [make_user(school_id=school, display_name=name) for name in names]
         ids[school] = (teacher, students, make_classroom(teacher, students=students, name=f"NmClass{school}"))
     with app.app_context():
         for _teacher, students, class_id in ids.values():
-            db.session.add(Assignment(classroom_id=class_id, module_slug="sample", position=1,
-                                      due_on=date(2026, 11, 1)))  # past: the fake clock is 25 Nov
-            db.session.add(ModuleProgress(user_id=students[0], module_slug="sample", last_step=3,
-                                          lesson_done_at=DONE, quiz_passed_at=DONE, attempts=1))
+            db.session.add(
+                Assignment(classroom_id=class_id, module_slug="sample", position=1, due_on=date(2026, 11, 1))
+            )  # past: the fake clock is 25 Nov
+            db.session.add(
+                ModuleProgress(
+                    user_id=students[0],
+                    module_slug="sample",
+                    last_step=3,
+                    lesson_done_at=DONE,
+                    quiz_passed_at=DONE,
+                    attempts=1,
+                )
+            )
         db.session.add(Excusal(classroom_id=ids[first][2], student_id=ids[first][1][2], module_slug="sample"))
         # Taught in class in school two (where taking part completes a module), and two slips.
         db.session.get(School, second).participation_completes = True
-        db.session.add(ClassParticipation(classroom_id=ids[second][2], student_id=ids[second][1][1],
-                                          module_slug="sample", attended_on=date(2026, 11, 3)))
+        db.session.add(
+            ClassParticipation(
+                classroom_id=ids[second][2],
+                student_id=ids[second][1][1],
+                module_slug="sample",
+                attended_on=date(2026, 11, 3),
+            )
+        )
         for student in ids[first][1][:2]:
-            db.session.add(LetterSlip(classroom_id=ids[first][2], student_id=student, has_questions=True,
-                                      returned_on=date(2026, 11, 2)))
+            db.session.add(
+                LetterSlip(
+                    classroom_id=ids[first][2],
+                    student_id=student,
+                    has_questions=True,
+                    returned_on=date(2026, 11, 2),
+                )
+            )
         db.session.commit()
     return first, second, outside, ids
 
 
 def test_the_district_report_counts_each_school_as_its_own_report_does(
-        app, make_user, make_school, make_classroom):
+    app, make_user, make_school, make_classroom
+):
     first, second, outside, ids = two_schools_with_progress(app, make_user, make_school, make_classroom)
     for seed in (5, 6):
         make_random_school(app, make_user, make_school, make_classroom, seed)
     with app.app_context():
-        randoms = [s.id for s in db.session.execute(sa.select(School).where(School.slug.like("random-%"))).scalars()]
+        randoms = [
+            s.id for s in db.session.execute(sa.select(School).where(School.slug.like("random-%"))).scalars()
+        ]
     district_id = make_district(app, schools=(first, second, *randoms))
     with app.app_context():
         catalog = get_catalog()
@@ -145,29 +192,50 @@ def test_the_district_report_counts_each_school_as_its_own_report_does(
             school = db.session.get(School, line.id)
             own = build_school_report(school, 0, catalog, "ko")
             assert (line.tally.completed, line.tally.assigned, line.tally.overdue) == (
-                own.total.completed, own.total.assigned, own.total.overdue), school.slug
+                own.total.completed,
+                own.total.assigned,
+                own.total.overdue,
+            ), school.slug
             assert line.classes == len(own.classes)
-            assert line.students == db.session.execute(sa.select(sa.func.count()).select_from(User).where(
-                User.school_id == school.id, User.role == Role.STUDENT, User.deactivated_at.is_(None))).scalar_one()
-            assert (line.staff, line.staff_done) == (len(own.staff_module), sum(d for _n, d in own.staff_module))
+            assert (
+                line.students
+                == db.session.execute(
+                    sa.select(sa.func.count())
+                    .select_from(User)
+                    .where(
+                        User.school_id == school.id, User.role == Role.STUDENT, User.deactivated_at.is_(None)
+                    )
+                ).scalar_one()
+            )
+            assert (line.staff, line.staff_done) == (
+                len(own.staff_module),
+                sum(d for _n, d in own.staff_module),
+            )
             assert line.tally.took_part == own.total.took_part
             assert line.slips == tuple(sum(c.slips[i] for c in own.classes) for i in range(3))
             for module in own.modules:
                 cell = report.cells[(line.id, module.slug)]
                 assert (cell.completed, cell.assigned, cell.overdue) == (
-                    module.tally.completed, module.tally.assigned, module.tally.overdue)
+                    module.tally.completed,
+                    module.tally.assigned,
+                    module.tally.overdue,
+                )
         one = next(s for s in report.schools if s.id == first)
         assert (one.tally.completed, one.tally.assigned, one.tally.overdue) == (1, 2, 1)
         assert one.slips == (2, 2, 0)
         two = next(s for s in report.schools if s.id == second)
         assert (two.tally.completed, two.tally.took_part) == (2, 1)  # taking part completed it
         sample = next(m for m in report.modules if m.slug == "sample")
-        assert sample.tally.assigned == sum(report.cells[(s.id, "sample")].assigned
-                                            for s in report.schools if (s.id, "sample") in report.cells)
+        assert sample.tally.assigned == sum(
+            report.cells[(s.id, "sample")].assigned
+            for s in report.schools
+            if (s.id, "sample") in report.cells
+        )
 
 
 def test_the_district_admin_sees_counts_of_their_schools_and_no_one(
-        app, client, make_user, make_school, make_classroom):
+    app, client, make_user, make_school, make_classroom
+):
     first, second, outside, ids = two_schools_with_progress(app, make_user, make_school, make_classroom)
     make_district(app, schools=(first, second))
     make_district(app, slug="west", schools=(outside,), admin=None)
@@ -189,8 +257,14 @@ def test_the_district_admin_sees_counts_of_their_schools_and_no_one(
     assert school_one[5:9] == ["1", "2", "50", "1"]
     # No school's own pages: not the school report, a class, a student or a lesson.
     class_id = ids[first][2]
-    for path in ("/admin", "/admin/students", f"/teach/classes/{class_id}", "/teach", "/learn",
-                 f"/learn/classes/{class_id}"):
+    for path in (
+        "/admin",
+        "/admin/students",
+        f"/teach/classes/{class_id}",
+        "/teach",
+        "/learn",
+        f"/learn/classes/{class_id}",
+    ):
         assert client.get(path).status_code == 403, path
 
 
@@ -227,10 +301,21 @@ def add_schools(app, make_user, make_school, make_classroom, district_id, count,
             students = [make_user(school_id=school) for _ in range(3)]
             class_id = make_classroom(teacher, students=students, name=f"{c + 1}반")
             with app.app_context():
-                db.session.add(Assignment(classroom_id=class_id, module_slug="sample", position=1,
-                                          due_on=date(2026, 11, 1)))
-                db.session.add(ModuleProgress(user_id=students[0], module_slug="sample", last_step=3,
-                                              lesson_done_at=DONE, quiz_passed_at=DONE, attempts=1))
+                db.session.add(
+                    Assignment(
+                        classroom_id=class_id, module_slug="sample", position=1, due_on=date(2026, 11, 1)
+                    )
+                )
+                db.session.add(
+                    ModuleProgress(
+                        user_id=students[0],
+                        module_slug="sample",
+                        last_step=3,
+                        lesson_done_at=DONE,
+                        quiz_passed_at=DONE,
+                        attempts=1,
+                    )
+                )
                 db.session.add(Excusal(classroom_id=class_id, student_id=students[1], module_slug="sample"))
                 db.session.commit()
 
@@ -243,20 +328,31 @@ def test_the_report_takes_the_same_statements_for_2_or_8_schools(app, make_user,
     counts = {}
     for total, added in ((2, 2), (8, 6)):
         add_schools(app, make_user, make_school, make_classroom, district_id, added, start=total - added)
-        counts[total] = (count_statements(app, client, "/district"),
-                         count_statements(app, client, "/district/export.csv"))
+        counts[total] = (
+            count_statements(app, client, "/district"),
+            count_statements(app, client, "/district/export.csv"),
+        )
     assert counts[2] == counts[8], counts
 
 
-def test_the_figures_are_kept_and_counted_again_when_old_or_asked(app, client, make_user, make_school,
-                                                                  make_classroom, clock):
+def test_the_figures_are_kept_and_counted_again_when_old_or_asked(
+    app, client, make_user, make_school, make_classroom, clock
+):
     first, second, outside, ids = two_schools_with_progress(app, make_user, make_school, make_classroom)
     make_district(app, schools=(first, second))
     login(client, "east-admin")
     assert "50% (1/2)" in page_text(client.get("/district"))
     with app.app_context():  # the excused student's module is done: the kept figures don't know yet
-        db.session.add(ModuleProgress(user_id=ids[first][1][1], module_slug="sample", last_step=3,
-                                      lesson_done_at=DONE, quiz_passed_at=DONE, attempts=1))
+        db.session.add(
+            ModuleProgress(
+                user_id=ids[first][1][1],
+                module_slug="sample",
+                last_step=3,
+                lesson_done_at=DONE,
+                quiz_passed_at=DONE,
+                attempts=1,
+            )
+        )
         db.session.commit()
     assert "50% (1/2)" in page_text(client.get("/district"))
     recounted = client.post("/district/recount")
@@ -266,8 +362,16 @@ def test_the_figures_are_kept_and_counted_again_when_old_or_asked(app, client, m
     client.post("/district/recount")
     assert "100% (2/2)" in page_text(client.get("/district"))
     with app.app_context():
-        db.session.add(ModuleProgress(user_id=ids[second][1][1], module_slug="sample", last_step=3,
-                                      lesson_done_at=DONE, quiz_passed_at=DONE, attempts=1))
+        db.session.add(
+            ModuleProgress(
+                user_id=ids[second][1][1],
+                module_slug="sample",
+                last_step=3,
+                lesson_done_at=DONE,
+                quiz_passed_at=DONE,
+                attempts=1,
+            )
+        )
         db.session.commit()
     clock.advance(minutes=11)  # older than DISTRICT_REPORT_MAX_AGE_MINUTES: a view counts again
     text = page_text(client.get("/district"))
@@ -284,8 +388,14 @@ def test_kept_figures_read_back_as_counted(app, make_user, make_school, make_cla
         report = build_district_report(district, get_catalog(), "ko")
         import json
 
-        again = report_from_data(district, json.loads(json.dumps(report_data(report))), DONE, get_catalog(), "ko")
-        assert again.schools == report.schools and again.modules == report.modules and again.cells == report.cells
+        again = report_from_data(
+            district, json.loads(json.dumps(report_data(report))), DONE, get_catalog(), "ko"
+        )
+        assert (
+            again.schools == report.schools
+            and again.modules == report.modules
+            and again.cells == report.cells
+        )
 
 
 def add_tallies(app, class_id, before: int, after: int, survey_id="class-check"):
@@ -303,12 +413,13 @@ def add_tallies(app, class_id, before: int, after: int, survey_id="class-check")
             add_to_tallies(connection, added)
 
 
-def test_the_district_adds_the_checks_of_schools_that_pass_and_says_so(app, client, make_user, make_school,
-                                                                         make_classroom):
+def test_the_district_adds_the_checks_of_schools_that_pass_and_says_so(
+    app, client, make_user, make_school, make_classroom
+):
     first, second, outside, ids = two_schools_with_progress(app, make_user, make_school, make_classroom)
     make_district(app, schools=(first, second, outside))
-    add_tallies(app, ids[first][2], 12, 10)   # passes k = 10
-    add_tallies(app, ids[second][2], 12, 7)   # the after is short: nothing of it counts
+    add_tallies(app, ids[first][2], 12, 10)  # passes k = 10
+    add_tallies(app, ids[second][2], 12, 7)  # the after is short: nothing of it counts
     add_tallies(app, ids[outside][2], 40, 40, survey_id="another-check")  # another survey: not this one
     login(client, "east-admin")
     client.set_cookie("lang", "en")
@@ -322,7 +433,9 @@ def test_the_district_adds_the_checks_of_schools_that_pass_and_says_so(app, clie
     assert groups == {"District east", "NmSchoolOne"}  # the district's, and the one school that passes
 
 
-def test_a_district_with_no_passing_school_shows_no_check(app, client, make_user, make_school, make_classroom):
+def test_a_district_with_no_passing_school_shows_no_check(
+    app, client, make_user, make_school, make_classroom
+):
     first, second, outside, ids = two_schools_with_progress(app, make_user, make_school, make_classroom)
     make_district(app, schools=(first, second))
     add_tallies(app, ids[first][2], 9, 9)

@@ -34,7 +34,6 @@ def production(monkeypatch):
     return monkeypatch
 
 
-
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("QUICK_EXIT_URL", "https://example.org/weather")
     monkeypatch.setenv("TRUSTED_PROXIES", "2")
@@ -107,6 +106,7 @@ def test_serving_never_generates_a_key(monkeypatch, tmp_path):
 
 # Production ---------------------------------------------------------------------------
 
+
 def test_production_refuses_a_missing_environment_key(production, lasting_dir):
     with pytest.raises(ConfigurationError, match="needs SECRET_KEY from the environment"):
         create_app(base_config(f"sqlite:///{lasting_dir / 'p.db'}"))
@@ -119,8 +119,9 @@ def test_production_refuses_a_weak_key(production, lasting_dir, key):
         create_app(base_config(f"sqlite:///{lasting_dir / 'p.db'}", SECRET_KEY=key))
 
 
-@pytest.mark.parametrize("url", ["sqlite:///{tmp}/p.db", "sqlite://", "sqlite:///:memory:",
-                                 "sqlite:////dev/shm/p.db"])
+@pytest.mark.parametrize(
+    "url", ["sqlite:///{tmp}/p.db", "sqlite://", "sqlite:///:memory:", "sqlite:////dev/shm/p.db"]
+)
 def test_production_refuses_a_database_in_a_temporary_folder(production, tmp_path, url):
     production.setenv("SECRET_KEY", GOOD_KEY)
     with pytest.raises(ConfigurationError, match="temporary folder"):

@@ -30,8 +30,9 @@ def make_attempt(client):
     token = re.search(r'name="token" value="([^"]+)"', page)
     if token is None:
         return 1
-    response = client.post("/learn/sample/quiz", data={"token": token.group(1), "q-q1": "a",
-                                                        "q-q2": "a", "q-q3": "a"})
+    response = client.post(
+        "/learn/sample/quiz", data={"token": token.group(1), "q-q1": "a", "q-q2": "a", "q-q3": "a"}
+    )
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
@@ -71,8 +72,14 @@ def test_every_get_route_has_headers_and_html_lang(app, client, make_user, make_
             teacher_id = make_user(role=Role.TEACHER, username="their-teacher", school_id=school_id)
             class_id = make_classroom(teacher_id, students=[user_id])
     client.set_cookie("lang", lang)
-    values = {"slug": "sample", "step": 1, "attempt_id": make_attempt(client),
-              "class_id": class_id, "student_id": student_id, "user_id": student_id}
+    values = {
+        "slug": "sample",
+        "step": 1,
+        "attempt_id": make_attempt(client),
+        "class_id": class_id,
+        "student_id": student_id,
+        "user_id": student_id,
+    }
     for path in get_paths(app, values):
         response = client.get(path)
         check_headers(response, path)
@@ -111,8 +118,11 @@ def test_no_page_loads_anything_from_another_host(client):
 
 def test_cookies_are_secure_when_served_over_https(app, client, make_user):
     make_user(username="secure-student")
-    response = client.post("/login", data={"username": "secure-student", "password": "correct horse battery"},
-                           base_url="https://localhost")
+    response = client.post(
+        "/login",
+        data={"username": "secure-student", "password": "correct horse battery"},
+        base_url="https://localhost",
+    )
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
     response = client.post("/lang", data={"lang": "en"}, base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]
@@ -131,8 +141,11 @@ def test_forms_work_over_https_without_a_referer(app, client, make_user):
     make_user(username="https-student")
     page = client.get("/login", base_url="https://school.example").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", base_url="https://school.example",
-                           data={"csrf_token": token, "username": "https-student", "password": "correct horse battery"})
+    response = client.post(
+        "/login",
+        base_url="https://school.example",
+        data={"csrf_token": token, "username": "https-student", "password": "correct horse battery"},
+    )
     assert response.status_code == 302
     forged = client.post("/logout", base_url="https://school.example")
     assert forged.status_code == 400  # still refused without a token

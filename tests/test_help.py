@@ -35,8 +35,9 @@ def test_help_explains_what_quick_exit_does_not_do(client):
 
 
 def test_school_contacts_come_first_for_signed_in_users(app, client, make_user, make_school):
-    school_id = make_school(help_contacts=[{"name": "Wee 클래스 상담실", "phone": "02-000-0000",
-                                            "note": "본관 2층"}])
+    school_id = make_school(
+        help_contacts=[{"name": "Wee 클래스 상담실", "phone": "02-000-0000", "note": "본관 2층"}]
+    )
     make_school()  # a second school: signed out, no school is guessed
     make_user(username="pupil", school_id=school_id)
     assert "Wee 클래스 상담실" not in client.get("/help").get_data(as_text=True)
@@ -79,13 +80,18 @@ def test_shipped_help_content_is_valid():
     content = load_help(ROOT / "help", problems)
     assert problems.errors == []
     assert [c.id for c in content.compact_channels] == [
-        "police", "d4u", "school-117", "youth-1388", "suicide-109"]
+        "police",
+        "d4u",
+        "school-117",
+        "youth-1388",
+        "suicide-109",
+    ]
 
 
 def test_the_panel_shows_deletion_help_and_says_what_1366_is(client):
     """A boy whose image was faked must see deletion help on every page, not only "women's"."""
     page = client.get("/login").get_data(as_text=True)
-    panel = page[page.index('id="help-panel"'):]
+    panel = page[page.index('id="help-panel"') :]
     assert "디지털 성범죄 피해·여성긴급전화" in panel and panel.count('href="tel:1366"') == 1
     assert 'href="sms:%231388"' in panel
     client.set_cookie("lang", "en")
@@ -106,7 +112,7 @@ def test_numbers_in_the_help_text_come_from_the_channels_file(client, tmp_path):
     for lang in ("ko", "en"):
         client.set_cookie("lang", lang)
         page = client.get("/help").get_data(as_text=True)
-        guide = page[page.index('class="prose help-guide"'):page.index('class="channel-list"')]
+        guide = page[page.index('class="prose help-guide"') : page.index('class="channel-list"')]
         for number in ("112", "1366", "117", "1388", "109"):
             assert f'href="tel:{number}"' in guide and f">{number}</a>" in guide, (lang, number)
 
@@ -160,18 +166,38 @@ def channel_errors(tmp_path, text):
 @pytest.mark.parametrize(
     "text, line, message",
     [
-        (GOOD_CHANNEL.replace("    phone: \"112\"", "    phone: \"112"), 6, "YAML error"),
-        (GOOD_CHANNEL.replace("    phone: \"112\"", "    phone: 112"), 6, "`phone` must be non-empty text"),
-        (GOOD_CHANNEL.replace("    source: S62", "    source: S62\n    colour: red"), 9, "unknown key `colour`"),
+        (GOOD_CHANNEL.replace('    phone: "112"', '    phone: "112'), 6, "YAML error"),
+        (GOOD_CHANNEL.replace('    phone: "112"', "    phone: 112"), 6, "`phone` must be non-empty text"),
+        (
+            GOOD_CHANNEL.replace("    source: S62", "    source: S62\n    colour: red"),
+            9,
+            "unknown key `colour`",
+        ),
         (GOOD_CHANNEL.replace("    source: S62\n", ""), 3, "missing key `source`"),
-        (GOOD_CHANNEL.replace("{ko: 경찰, en: Police}", "{ko: 경찰}"), 4, "`name` must have exactly `ko` and `en`"),
+        (
+            GOOD_CHANNEL.replace("{ko: 경찰, en: Police}", "{ko: 경찰}"),
+            4,
+            "`name` must have exactly `ko` and `en`",
+        ),
         (GOOD_CHANNEL.replace("2026-11-25", "last week"), 9, "`checked` must be a date"),
         (GOOD_CHANNEL.replace("schema_version: 1", "schema_version: 2"), 1, "unknown schema_version"),
-        (GOOD_CHANNEL.replace("    phone: \"112\"", "    web: http://x.example"), 6, "`web` must be an https:// address"),
-        (GOOD_CHANNEL.replace("    phone: \"112\"", "    phone: \"call us\""), 6, "`phone` must be digits and dashes"),
-        (GOOD_CHANNEL.replace("    phone: \"112\"\n", ""), 3, "needs a `phone` or a `web`"),
+        (
+            GOOD_CHANNEL.replace('    phone: "112"', "    web: http://x.example"),
+            6,
+            "`web` must be an https:// address",
+        ),
+        (
+            GOOD_CHANNEL.replace('    phone: "112"', '    phone: "call us"'),
+            6,
+            "`phone` must be digits and dashes",
+        ),
+        (GOOD_CHANNEL.replace('    phone: "112"\n', ""), 3, "needs a `phone` or a `web`"),
         (GOOD_CHANNEL + GOOD_CHANNEL.split("channels:\n")[1], 10, "duplicate channel id `police`"),
-        (GOOD_CHANNEL.replace("    jurisdiction: KR", "    jurisdiction: KR\n    jurisdiction: US"), 8, "duplicate key"),
+        (
+            GOOD_CHANNEL.replace("    jurisdiction: KR", "    jurisdiction: KR\n    jurisdiction: US"),
+            8,
+            "duplicate key",
+        ),
         ("- just\n- a list\n", 1, "must be a mapping"),
     ],
 )
@@ -214,8 +240,10 @@ def test_help_markdown_is_sanitised(tmp_path):
     help_dir = tmp_path / "help"
     shutil.copytree(ROOT / "help", help_dir)
     (help_dir / "en.md").write_text(
-        '---\ntitle: Help\nintro: Hi\n---\n## Hi\n<script>alert(1)</script>\n'
-        '[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n', encoding="utf-8")
+        "---\ntitle: Help\nintro: Hi\n---\n## Hi\n<script>alert(1)</script>\n"
+        "[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n",
+        encoding="utf-8",
+    )
     app = create_app(base_config(f"sqlite:///{tmp_path / 'x.db'}", HELP_DIR=str(help_dir)))
     with app.app_context():
         db.create_all()

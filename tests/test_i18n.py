@@ -24,13 +24,13 @@ class FakeUser:
 @pytest.mark.parametrize(
     "user, cookie, accept, expected",
     [
-        (FakeUser("en", "ko"), "ko", [("ko", 1)], "en"),   # the user's own choice first
-        (FakeUser(None, "ko"), "en", [("ko", 1)], "en"),   # then the cookie
-        (FakeUser(None, "en"), None, [("ko", 1)], "en"),   # then the school default
-        (FakeUser("fr", "ko"), "de", [("en", 1)], "ko"),   # unknown values are skipped
-        (None, "en", [("ko", 1)], "en"),                   # signed out: cookie first
-        (None, None, [("en-US", 1), ("ko", 0.5)], "en"),   # then Accept-Language
-        (None, None, [("fr", 1)], "ko"),                   # else Korean
+        (FakeUser("en", "ko"), "ko", [("ko", 1)], "en"),  # the user's own choice first
+        (FakeUser(None, "ko"), "en", [("ko", 1)], "en"),  # then the cookie
+        (FakeUser(None, "en"), None, [("ko", 1)], "en"),  # then the school default
+        (FakeUser("fr", "ko"), "de", [("en", 1)], "ko"),  # unknown values are skipped
+        (None, "en", [("ko", 1)], "en"),  # signed out: cookie first
+        (None, None, [("en-US", 1), ("ko", 0.5)], "en"),  # then Accept-Language
+        (None, None, [("fr", 1)], "ko"),  # else Korean
         (None, None, [], "ko"),
     ],
 )
@@ -121,7 +121,9 @@ def test_check_reports_missing_fuzzy_and_untranslated(tmp_path, monkeypatch):
     po.parent.mkdir(parents=True)
     text = translations.catalog_path("ko").read_text(encoding="utf-8")
     text = text.replace('msgstr "로그인"', 'msgstr ""', 1)
-    text = text.replace('msgid "Quick exit"\nmsgstr "빠른 나가기"', '#, fuzzy\nmsgid "Quick exit"\nmsgstr "빠른 나가기"')
+    text = text.replace(
+        'msgid "Quick exit"\nmsgstr "빠른 나가기"', '#, fuzzy\nmsgid "Quick exit"\nmsgstr "빠른 나가기"'
+    )
     text = text.replace('msgid "Get help"\nmsgstr "도움 받기"', 'msgid "Get help"\nmsgstr "Get help"')
     text = text.replace('msgid "Welcome"\nmsgstr "환영해요"\n', "")
     po.write_text(text, encoding="utf-8")
@@ -150,10 +152,13 @@ def test_user_locale_column_round_trips(app, make_user):
 DATE_FILTER = re.compile(r"\|\s*(date|datetime)\b(\s*\(([^)]*)\))?")
 
 
-@pytest.mark.parametrize("locale, day, moment", [
-    ("ko", "2026년 11월 20일", "2026년 11월 20일 오후 3:05"),
-    ("en", "November 20, 2026", "November 20, 2026, 3:05\u202fPM"),
-])
+@pytest.mark.parametrize(
+    "locale, day, moment",
+    [
+        ("ko", "2026년 11월 20일", "2026년 11월 20일 오후 3:05"),
+        ("en", "November 20, 2026", "November 20, 2026, 3:05\u202fPM"),
+    ],
+)
 def test_one_date_format_and_one_date_time_format(app, locale, day, moment):
     from datetime import UTC, date, datetime
 
@@ -172,8 +177,11 @@ def test_templates_write_dates_only_the_one_way():
     from dongui.config import ROOT
     from dongui.formats import DATE_WIDTH
 
-    calls = [(path.relative_to(ROOT), match) for path in (ROOT / "templates").rglob("*.html")
-             for match in DATE_FILTER.finditer(path.read_text(encoding="utf-8"))]
+    calls = [
+        (path.relative_to(ROOT), match)
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in DATE_FILTER.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert len(calls) > 10
     for path, match in calls:
         argument = (match.group(3) or "").strip().strip("'\"")
@@ -181,6 +189,7 @@ def test_templates_write_dates_only_the_one_way():
 
 
 # The glossary, checked in the Korean catalogue (GLOSSARY.md; content review 2026-12, section 4).
+
 
 def korean_entries():
     with translations.catalog_path("ko").open("rb") as handle:
@@ -203,14 +212,17 @@ def test_korean_catalogue_follows_the_glossary():
             assert wrong not in korean, (msgid, wrong)
 
 
-@pytest.mark.parametrize("msgid, korean", [
-    ("%(done)s of %(total)s students", "%(total)s명 중 %(done)s명"),
-    ("%(done)s of %(total)s students completed", "%(total)s명 중 %(done)s명 이수"),
-    ("See all %(num)s students", "학생 %(num)s명 모두 보기"),
-    ("%(done)s of %(total)s assigned", "배정된 %(total)s개 중 %(done)s개"),
-    ("%(num)d class now belongs to %(name)s.", "이제 %(name)s 선생님이 학급 %(num)d개를 맡아요."),
-    ("membership of %(num)d class", "학급 %(num)d개의 소속 정보"),
-    ("%(score)s of %(max)s correct", "%(max)s문제 중 %(score)s문제 맞힘"),
-])
+@pytest.mark.parametrize(
+    "msgid, korean",
+    [
+        ("%(done)s of %(total)s students", "%(total)s명 중 %(done)s명"),
+        ("%(done)s of %(total)s students completed", "%(total)s명 중 %(done)s명 이수"),
+        ("See all %(num)s students", "학생 %(num)s명 모두 보기"),
+        ("%(done)s of %(total)s assigned", "배정된 %(total)s개 중 %(done)s개"),
+        ("%(num)d class now belongs to %(name)s.", "이제 %(name)s 선생님이 학급 %(num)d개를 맡아요."),
+        ("membership of %(num)d class", "학급 %(num)d개의 소속 정보"),
+        ("%(score)s of %(max)s correct", "%(max)s문제 중 %(score)s문제 맞힘"),
+    ],
+)
 def test_people_are_counted_with_myeong_and_things_with_gae(msgid, korean):
     assert dict(korean_entries())[msgid] == korean

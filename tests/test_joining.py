@@ -23,13 +23,26 @@ def world(app, make_user, make_school, make_classroom):
         db.session.get(Classroom, archived).archived_at = db.func.now()
         db.session.commit()
         codes = {cid: db.session.get(Classroom, cid).join_code for cid in (classroom, archived, closed_class)}
-    return {"school": open_school, "class": classroom, "archived": archived,
-            "closed": closed_class, "codes": codes}
+    return {
+        "school": open_school,
+        "class": classroom,
+        "archived": archived,
+        "closed": closed_class,
+        "codes": codes,
+    }
 
 
 def signup(client, code, username="new.kid", name="새 학생", password="my password 1", confirm=None):
-    return client.post("/signup", data={"join_code": code, "display_name": name, "username": username,
-                                        "password": password, "confirm_password": confirm or password})
+    return client.post(
+        "/signup",
+        data={
+            "join_code": code,
+            "display_name": name,
+            "username": username,
+            "password": password,
+            "confirm_password": confirm or password,
+        },
+    )
 
 
 def test_signup_with_a_code_creates_a_student_in_the_class(app, client, world):
@@ -41,14 +54,19 @@ def test_signup_with_a_code_creates_a_student_in_the_class(app, client, world):
     assert "2학년 3반" in client.get("/learn").get_data(as_text=True)
     with app.app_context():
         user = db.session.execute(sa.select(User).filter_by(username="new.kid")).scalar_one()
-        assert user.role == Role.STUDENT and user.school_id == world["school"] and not user.must_change_password
+        assert (
+            user.role == Role.STUDENT and user.school_id == world["school"] and not user.must_change_password
+        )
 
 
-@pytest.mark.parametrize("which, message", [
-    ("wrong", "이 코드와 맞는 학급이 없어요."),
-    ("archived", "끝난 학급이라 참여할 수 없어요."),
-    ("closed", "우리 학교는 학생이 직접 계정을 만들 수 없어요."),
-])
+@pytest.mark.parametrize(
+    "which, message",
+    [
+        ("wrong", "이 코드와 맞는 학급이 없어요."),
+        ("archived", "끝난 학급이라 참여할 수 없어요."),
+        ("closed", "우리 학교는 학생이 직접 계정을 만들 수 없어요."),
+    ],
+)
 def test_signup_refusals_are_clear_and_create_nothing(app, client, world, which, message):
     code = "ZZZZZZ" if which == "wrong" else world["codes"][world[which]]
     response = signup(client, code)
@@ -60,9 +78,15 @@ def test_signup_refusals_are_clear_and_create_nothing(app, client, world, which,
 def test_signup_rejects_a_taken_username_and_bad_passwords(app, client, world, make_user):
     make_user(username="taken")
     code = world["codes"][world["class"]]
-    assert "이미 쓰고 있거나 쓸 수 없는 아이디예요" in signup(client, code, username="taken").get_data(as_text=True)
-    assert "이미 쓰고 있거나 쓸 수 없는 아이디예요" in signup(client, code, username="김학생").get_data(as_text=True)
-    assert "두 번 입력한 비밀번호가 서로 달라요." in signup(client, code, confirm="different one").get_data(as_text=True)
+    assert "이미 쓰고 있거나 쓸 수 없는 아이디예요" in signup(client, code, username="taken").get_data(
+        as_text=True
+    )
+    assert "이미 쓰고 있거나 쓸 수 없는 아이디예요" in signup(client, code, username="김학생").get_data(
+        as_text=True
+    )
+    assert "두 번 입력한 비밀번호가 서로 달라요." in signup(client, code, confirm="different one").get_data(
+        as_text=True
+    )
     assert "8자 이상" in signup(client, code, password="short").get_data(as_text=True)
 
 
@@ -73,11 +97,17 @@ def test_signed_in_student_joins_another_class(app, client, world, make_user):
     assert client.post("/join", data={"join_code": code}).headers["Location"] == "/learn"
     again = client.post("/join", data={"join_code": code}).get_data(as_text=True)
     assert "이미 그 학급에 있어요." in again
-    other_school = client.post("/join", data={"join_code": world["codes"][world["closed"]]}).get_data(as_text=True)
+    other_school = client.post("/join", data={"join_code": world["codes"][world["closed"]]}).get_data(
+        as_text=True
+    )
     assert "이 코드와 맞는 학급이 없어요." in other_school  # no hint that the code exists elsewhere
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Enrollment).filter_by(
-            student_id=student)).scalar_one() == 1
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).select_from(Enrollment).filter_by(student_id=student)
+            ).scalar_one()
+            == 1
+        )
 
 
 def test_join_is_for_students_only(client, make_user):

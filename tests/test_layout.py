@@ -79,14 +79,17 @@ def test_every_import_points_downward():
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("floor, line, message", [
-    ("school", "from ..teach.dashboard import build_dashboard", "school/ never imports teach"),
-    ("school", "from ..permissions import get_classroom_or_404", "school/ never imports permissions"),
-    ("school", "from flask import request", "school/ knows nothing about requests"),
-    ("content", "from ..models import User", "content/ never imports models"),
-    ("teach", "from ..learn.presenters import attempt_view", "blueprints never import each other"),
-    ("teach", "from .. import learn", "blueprints never import each other"),
-])
+@pytest.mark.parametrize(
+    "floor, line, message",
+    [
+        ("school", "from ..teach.dashboard import build_dashboard", "school/ never imports teach"),
+        ("school", "from ..permissions import get_classroom_or_404", "school/ never imports permissions"),
+        ("school", "from flask import request", "school/ knows nothing about requests"),
+        ("content", "from ..models import User", "content/ never imports models"),
+        ("teach", "from ..learn.presenters import attempt_view", "blueprints never import each other"),
+        ("teach", "from .. import learn", "blueprints never import each other"),
+    ],
+)
 def test_an_upward_import_is_caught(tmp_path, monkeypatch, floor, line, message):
     """The walk itself: a file that imports upward, put in each floor, is reported."""
     folder = tmp_path / "dongui" / floor

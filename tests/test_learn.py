@@ -23,7 +23,8 @@ def student(client, make_user):
 def progress_of(app, user_id, slug="sample"):
     with app.app_context():
         row = db.session.execute(
-            sa.select(ModuleProgress).filter_by(user_id=user_id, module_slug=slug)).scalar_one_or_none()
+            sa.select(ModuleProgress).filter_by(user_id=user_id, module_slug=slug)
+        ).scalar_one_or_none()
         if row is not None:
             db.session.expunge(row)
         return row
@@ -31,9 +32,12 @@ def progress_of(app, user_id, slug="sample"):
 
 def table_counts(app):
     with app.app_context():
-        return {model.__tablename__: db.session.execute(
-            sa.select(sa.func.count()).select_from(model)).scalar_one()
-            for model in (ModuleProgress, QuizAttempt)}
+        return {
+            model.__tablename__: db.session.execute(
+                sa.select(sa.func.count()).select_from(model)
+            ).scalar_one()
+            for model in (ModuleProgress, QuizAttempt)
+        }
 
 
 def quiz_token(client, slug="sample"):
@@ -111,7 +115,7 @@ def test_fifteen_plus_step_is_shown_to_all_and_marked_optional(client, student):
 def test_step_renders_reflect_callout_footnote_and_help_reference(client, student):
     first = client.get("/learn/sample/1").get_data(as_text=True)
     assert 'class="admonition reflect"' in first and "생각해 보기" in first
-    assert "<textarea" not in first and "<input type=\"text\"" not in first
+    assert "<textarea" not in first and '<input type="text"' not in first
     second = client.get("/learn/sample/2").get_data(as_text=True)
     assert 'href="tel:1388"' in second and "청소년상담" in second
     third = client.get("/learn/sample/3").get_data(as_text=True)
@@ -171,12 +175,15 @@ def test_unanswered_question_keeps_answers_and_records_nothing(app, client, stud
     assert table_counts(app) == {"module_progress": 0, "quiz_attempts": 0}
 
 
-@pytest.mark.parametrize("form", [
-    {"q-q1": "z", "q-q2": "a", "q-q3": "a"},                 # unknown choice
-    {"q-q9": "a", "q-q1": "a", "q-q2": "a", "q-q3": "a"},    # unknown question
-    {"q-q1": ["a", "b"], "q-q2": "a", "q-q3": "a"},          # two answers to a single question
-    {"q-q1": "", "q-q2": "a", "q-q3": "a"},                  # empty value
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"q-q1": "z", "q-q2": "a", "q-q3": "a"},  # unknown choice
+        {"q-q9": "a", "q-q1": "a", "q-q2": "a", "q-q3": "a"},  # unknown question
+        {"q-q1": ["a", "b"], "q-q2": "a", "q-q3": "a"},  # two answers to a single question
+        {"q-q1": "", "q-q2": "a", "q-q3": "a"},  # empty value
+    ],
+)
 def test_tampered_quiz_forms_get_a_localized_400_and_record_nothing(app, client, student, form):
     response = submit(client, form)
     assert response.status_code == 400
@@ -240,8 +247,12 @@ def test_practice_quiz_completes_on_submission(app, client, make_user):
 
 def test_staff_only_module_is_invisible_to_students(client, student):
     assert "Staff module" not in client.get("/learn").get_data(as_text=True)
-    for path in ("/learn/staff-only", "/learn/staff-only/1", "/learn/staff-only/quiz",
-                 "/learn/staff-only/end"):
+    for path in (
+        "/learn/staff-only",
+        "/learn/staff-only/1",
+        "/learn/staff-only/quiz",
+        "/learn/staff-only/end",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post("/learn/staff-only/1", data={"action": "finish"}).status_code == 404
 
@@ -270,8 +281,13 @@ def test_english_student_sees_english_content(client, student):
 
 
 def test_teacher_notes_are_never_shown_to_students(client, student):
-    for path in ("/learn/sample", "/learn/sample?note=read", "/learn/sample/1", "/learn/sample/end",
-                 "/learn/sample/quiz"):
+    for path in (
+        "/learn/sample",
+        "/learn/sample?note=read",
+        "/learn/sample/1",
+        "/learn/sample/end",
+        "/learn/sample/quiz",
+    ):
         assert "교사용 비밀 메모" not in client.get(path).get_data(as_text=True)
     assert client.get("/teach/modules/sample").status_code == 403
     assert client.get("/teach/modules").status_code == 403
@@ -297,8 +313,12 @@ def test_choices_are_shuffled_per_form_except_true_or_false():
     from dongui.learn.submission import ordered_choices
 
     def question(kind, n):
-        return Question(f"q-{kind}", kind, {"ko": "?", "en": "?"}, tuple(
-            Choice(f"c{i}", {"ko": str(i), "en": str(i)}, i == 0, {}) for i in range(n)))
+        return Question(
+            f"q-{kind}",
+            kind,
+            {"ko": "?", "en": "?"},
+            tuple(Choice(f"c{i}", {"ko": str(i), "en": str(i)}, i == 0, {}) for i in range(n)),
+        )
 
     true_false, single = question("true_false", 2), question("single", 4)
     nonces = [f"nonce-{n}" for n in range(20)]

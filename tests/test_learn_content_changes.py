@@ -20,8 +20,9 @@ def copy_content(target):
 
 
 def build_app(database_url, content_dir, clock=None, create=True):
-    config = base_config(database_url, LESSONS_DIR=str(content_dir / "lessons"),
-                         QUIZZES_DIR=str(content_dir / "quizzes"))
+    config = base_config(
+        database_url, LESSONS_DIR=str(content_dir / "lessons"), QUIZZES_DIR=str(content_dir / "quizzes")
+    )
     if clock is not None:
         config["CLOCK"] = clock
     app = create_app(config)
@@ -41,9 +42,16 @@ def drop(app):
 def move_correct_flags(quiz_path):
     text = quiz_path.read_text(encoding="utf-8")
     # q1: the right answer becomes b instead of a.
-    text = text.replace('        correct: true\n        feedback: {ko: "맞아요 이유"', '        feedback: {ko: "맞아요 이유"', 1)
-    text = text.replace('      - id: b\n        text: {ko: "틀린 답", en: "Wrong answer"}',
-                        '      - id: b\n        text: {ko: "틀린 답", en: "Wrong answer"}\n        correct: true', 1)
+    text = text.replace(
+        '        correct: true\n        feedback: {ko: "맞아요 이유"',
+        '        feedback: {ko: "맞아요 이유"',
+        1,
+    )
+    text = text.replace(
+        '      - id: b\n        text: {ko: "틀린 답", en: "Wrong answer"}',
+        '      - id: b\n        text: {ko: "틀린 답", en: "Wrong answer"}\n        correct: true',
+        1,
+    )
     quiz_path.write_text(text, encoding="utf-8")
 
 
@@ -64,7 +72,10 @@ def test_quiz_page_is_identical_whatever_choice_is_correct(tmp_path, monkeypatch
         pages.append(re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', page))
         drop(app)
     import difflib
-    assert pages[0] == pages[1], "\n".join(difflib.unified_diff(pages[0].splitlines(), pages[1].splitlines(), lineterm=""))
+
+    assert pages[0] == pages[1], "\n".join(
+        difflib.unified_diff(pages[0].splitlines(), pages[1].splitlines(), lineterm="")
+    )
     assert 'name="q-q1"' in pages[0]
 
 
@@ -85,7 +96,8 @@ def make_user_in():
 
 
 def test_module_edited_mid_term_keeps_completions_and_clamps_the_step(
-        tmp_path, database_url, clock, make_user_in):
+    tmp_path, database_url, clock, make_user_in
+):
     content = copy_content(tmp_path / "content")
     app = build_app(database_url, content, clock)
     try:
@@ -107,7 +119,7 @@ def test_module_edited_mid_term_keeps_completions_and_clamps_the_step(
             path.write_text(text[:cut] + "\n", encoding="utf-8")
         quiz = content / "quizzes" / "sample.yaml"
         quiz_text = quiz.read_text(encoding="utf-8")
-        quiz.write_text(quiz_text[:quiz_text.index("  - id: q3")], encoding="utf-8")
+        quiz.write_text(quiz_text[: quiz_text.index("  - id: q3")], encoding="utf-8")
 
         edited = build_app(database_url, content, clock, create=False)
         client = edited.test_client()
@@ -140,10 +152,12 @@ def test_not_now_leaves_no_trace_in_any_table(app, client, make_user):
 
     def snapshot():
         with app.app_context():
-            return {table.name: sorted(map(tuple, db.session.execute(sa.select(table)).all()))
-                    for table in db.metadata.sorted_tables}
+            return {
+                table.name: sorted(map(tuple, db.session.execute(sa.select(table)).all()))
+                for table in db.metadata.sorted_tables
+            }
 
     before = snapshot()
     client.get("/learn/sample")  # the content note
-    client.get("/learn")         # "Not now" is a plain link back
+    client.get("/learn")  # "Not now" is a plain link back
     assert snapshot() == before

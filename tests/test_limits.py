@@ -10,8 +10,9 @@ from tests.conftest import PASSWORD, login
 
 
 def from_address(client, address, username, password="wrong guess"):
-    return client.post("/login", data={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_a_classmate_cannot_lock_a_student_out(client, make_user, make_school, clock):
@@ -85,8 +86,9 @@ class TestAddressCeiling:
     def test_forwarded_for_is_ignored_without_trusted_proxies(self, client):
         for n in range(5):
             login(client, f"user{n}", "whatever")
-        response = client.post("/login", data={"username": "x", "password": "y"},
-                               headers={"X-Forwarded-For": "10.9.9.9"})
+        response = client.post(
+            "/login", data={"username": "x", "password": "y"}, headers={"X-Forwarded-For": "10.9.9.9"}
+        )
         assert response.status_code == 429
 
 
@@ -97,8 +99,11 @@ class TestBehindAProxy:
 
     def test_each_forwarded_address_gets_its_own_ceiling(self, client):
         def attempt(address):
-            return client.post("/login", data={"username": f"u-{address}", "password": "y"},
-                               headers={"X-Forwarded-For": address})
+            return client.post(
+                "/login",
+                data={"username": f"u-{address}", "password": "y"},
+                headers={"X-Forwarded-For": address},
+            )
 
         for _ in range(5):
             assert attempt("10.0.0.1").status_code == 200

@@ -85,14 +85,22 @@ def test_0009_keeps_every_row_while_users_is_rebuilt_and_goes_back(empty_app):
     def counts():
         with empty_app.app_context():
             with db.engine.connect() as connection:
-                return {t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+                return {
+                    t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables
+                }
 
     with empty_app.app_context():
         with db.engine.begin() as connection:
             for statement in statements:
                 connection.execute(sa.text(statement), {"now": now})
     before = counts()
-    assert before == {"users": 2, "classrooms": 1, "class_teachers": 1, "enrollments": 1, "module_progress": 1}
+    assert before == {
+        "users": 2,
+        "classrooms": 1,
+        "class_teachers": 1,
+        "enrollments": 1,
+        "module_progress": 1,
+    }
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert counts() == before
     with empty_app.app_context():
@@ -114,17 +122,19 @@ def test_the_roster_import_tokens_and_username_pattern_are_added_and_undone(empt
     runner = empty_app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0005"]).exit_code == 0
     with empty_app.app_context(), db.engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO schools (name, slug, timezone, default_locale, allow_self_signup, help_contacts, "
-            "is_demo, created_at) VALUES ('한빛', 'hanbit', 'Asia/Seoul', 'ko', false, '[]', false, "
-            "CURRENT_TIMESTAMP)"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO schools (name, slug, timezone, default_locale, allow_self_signup, help_contacts, "
+                "is_demo, created_at) VALUES ('한빛', 'hanbit', 'Asia/Seoul', 'ko', false, '[]', false, "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
     assert runner.invoke(args=["db", "upgrade", "0006"]).exit_code == 0
 
     def schema():
         with empty_app.app_context():
             inspector = sa.inspect(db.engine)
-            return (set(inspector.get_table_names()),
-                    {c["name"] for c in inspector.get_columns("schools")})
+            return (set(inspector.get_table_names()), {c["name"] for c in inspector.get_columns("schools")})
 
     tables, columns = schema()
     assert "roster_imports" in tables and "username_pattern" in columns
@@ -144,21 +154,29 @@ def test_0008_adds_classroom_mode_and_the_letter_home_and_goes_back(empty_app):
     runner = empty_app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0007"]).exit_code == 0
     with empty_app.app_context(), db.engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO schools (id, name, slug, timezone, default_locale, allow_self_signup, help_contacts, "
-            "is_demo, created_at) VALUES (1, '한빛', 'hanbit', 'Asia/Seoul', 'ko', false, '[]', false, "
-            "CURRENT_TIMESTAMP)"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO schools (id, name, slug, timezone, default_locale, allow_self_signup, help_contacts, "
+                "is_demo, created_at) VALUES (1, '한빛', 'hanbit', 'Asia/Seoul', 'ko', false, '[]', false, "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
     assert runner.invoke(args=["db", "upgrade", "0008"]).exit_code == 0
     new_tables = {"class_presentations", "class_participations", "letter_slips"}
 
     def schema():
         with empty_app.app_context():
             inspector = sa.inspect(db.engine)
-            return (set(inspector.get_table_names()), {c["name"] for c in inspector.get_columns("schools")},
-                    {c["name"] for c in inspector.get_columns("excusals")})
+            return (
+                set(inspector.get_table_names()),
+                {c["name"] for c in inspector.get_columns("schools")},
+                {c["name"] for c in inspector.get_columns("excusals")},
+            )
 
     tables, schools, excusals = schema()
-    assert new_tables <= tables and {"letter_why", "participation_completes"} <= schools and "reason" in excusals
+    assert (
+        new_tables <= tables and {"letter_why", "participation_completes"} <= schools and "reason" in excusals
+    )
     with empty_app.app_context():
         row = db.session.execute(sa.text("SELECT participation_completes, letter_why FROM schools")).one()
     assert not row[0] and row[1] is None

@@ -20,10 +20,18 @@ def test_usernames_are_normalised(raw, normalized):
     assert normalize_username(raw) == normalized
 
 
-@pytest.mark.parametrize("username, ok", [
-    ("kim.minjun", True), ("a_b-c.9", True), ("김민준", False), ("has space", False),
-    ("x", False), ("a" * 65, False), ("semi;colon", False),
-])
+@pytest.mark.parametrize(
+    "username, ok",
+    [
+        ("kim.minjun", True),
+        ("a_b-c.9", True),
+        ("김민준", False),
+        ("has space", False),
+        ("x", False),
+        ("a" * 65, False),
+        ("semi;colon", False),
+    ],
+)
 def test_username_validity(username, ok):
     assert is_valid_username(username) is ok
 
@@ -58,10 +66,15 @@ def test_datetimes_compare_and_order_the_same_on_both_databases(app, make_school
             user, _ = create_user(school, f"u{n}", "x", Role.STUDENT, "password1")
             user.last_seen_at = base + timedelta(hours=hours)
         db.session.commit()
-        after = db.session.execute(
-            db.select(User.username).where(User.last_seen_at > base + timedelta(hours=2))
-            .order_by(User.last_seen_at)
-        ).scalars().all()
+        after = (
+            db.session.execute(
+                db.select(User.username)
+                .where(User.last_seen_at > base + timedelta(hours=2))
+                .order_by(User.last_seen_at)
+            )
+            .scalars()
+            .all()
+        )
     assert after == ["u2", "u0"]
 
 

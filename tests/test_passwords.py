@@ -41,11 +41,15 @@ def problem(password, role, username=""):
 
 # The rule --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, refused, accepted", [
-    (Role.TEACHER, "short pass1", "twelve chars"),
-    (Role.ADMIN, "short pass1", "twelve chars"),
-    (Role.STUDENT, "my cat!", "my cat!!"),
-])
+
+@pytest.mark.parametrize(
+    "role, refused, accepted",
+    [
+        (Role.TEACHER, "short pass1", "twelve chars"),
+        (Role.ADMIN, "short pass1", "twelve chars"),
+        (Role.STUDENT, "my cat!", "my cat!!"),
+    ],
+)
 def test_minimum_length_depends_on_the_role(english, role, refused, accepted):
     message = STUDENT_LENGTH if role == Role.STUDENT else STAFF_LENGTH
     assert len(refused) == min_password_length(role) - 1 and len(accepted) == min_password_length(role)
@@ -62,9 +66,16 @@ def test_surrounding_spaces_do_not_count_and_129_characters_is_too_many(english,
 
 
 @pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("password", [
-    "password1234", "PassWord1234", "  qwerty123456 ", "PEANUTBUTTER", "peanutbutter\t",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "PassWord1234",
+        "  qwerty123456 ",
+        "PEANUTBUTTER",
+        "peanutbutter\t",
+    ],
+)
 def test_common_passwords_are_refused_for_every_role_whatever_the_case(english, role, password):
     assert problem(password, role) == TOO_COMMON
 
@@ -96,6 +107,7 @@ def test_the_demo_password_is_good_enough_for_staff(english):
 
 # Changing one's password (/password) -------------------------------------------------------
 
+
 def field_error(page: str, field: str) -> str:
     """The error list printed next to one field ("" when it has none)."""
     match = re.search(rf'<ul class="field-errors" id="{field}-error">(.*?)</ul>', page, re.S)
@@ -103,19 +115,24 @@ def field_error(page: str, field: str) -> str:
 
 
 def change_password(client, new, current=PASSWORD, confirm=None):
-    return client.post("/password", data={
-        "current_password": current, "new_password": new, "confirm_password": confirm or new})
+    return client.post(
+        "/password",
+        data={"current_password": current, "new_password": new, "confirm_password": confirm or new},
+    )
 
 
-@pytest.mark.parametrize("role, weak, message", [
-    (Role.TEACHER, "short pass1", STAFF_LENGTH),
-    (Role.TEACHER, "Password1234", TOO_COMMON),
-    (Role.TEACHER, "Kim.Teacher.01", NOT_USERNAME),
-    (Role.ADMIN, "my own pass", STAFF_LENGTH),
-    (Role.ADMIN, " liverpool123 ", TOO_COMMON),
-    (Role.STUDENT, "football1", TOO_COMMON),
-    (Role.STUDENT, "short", STUDENT_LENGTH),
-])
+@pytest.mark.parametrize(
+    "role, weak, message",
+    [
+        (Role.TEACHER, "short pass1", STAFF_LENGTH),
+        (Role.TEACHER, "Password1234", TOO_COMMON),
+        (Role.TEACHER, "Kim.Teacher.01", NOT_USERNAME),
+        (Role.ADMIN, "my own pass", STAFF_LENGTH),
+        (Role.ADMIN, " liverpool123 ", TOO_COMMON),
+        (Role.STUDENT, "football1", TOO_COMMON),
+        (Role.STUDENT, "short", STUDENT_LENGTH),
+    ],
+)
 def test_password_change_refuses_a_weak_password_next_to_the_field(app, make_user, role, weak, message):
     user_id = make_user(role=role, username="kim.teacher.01")
     before = get_user(app, user_id)
@@ -138,11 +155,14 @@ def test_staff_length_error_is_in_korean_by_default(app, client, make_user, role
     assert "12자 이상 128자 이하로 정해 주세요." in field_error(page, "new_password")
 
 
-@pytest.mark.parametrize("role, good", [
-    (Role.TEACHER, "a long walk home"),
-    (Role.ADMIN, "twelve chars"),
-    (Role.STUDENT, "my cat!!"),  # students keep 8 characters
-])
+@pytest.mark.parametrize(
+    "role, good",
+    [
+        (Role.TEACHER, "a long walk home"),
+        (Role.ADMIN, "twelve chars"),
+        (Role.STUDENT, "my cat!!"),  # students keep 8 characters
+    ],
+)
 def test_password_change_accepts_a_good_password_and_ends_other_sessions(app, make_user, role, good):
     user_id = make_user(role=role, username="someone")
     before = get_user(app, user_id).session_version
@@ -161,12 +181,14 @@ def test_one_time_password_holder_gets_the_rule_too(app, client, make_user):
     user_id = make_user(role=Role.TEACHER, username="newcomer", must_change_password=True)
     login(client, "newcomer")
     client.set_cookie("lang", "en")
-    page = client.post("/password", data={"new_password": "qwerty123456",
-                                          "confirm_password": "qwerty123456"}).get_data(as_text=True)
+    page = client.post(
+        "/password", data={"new_password": "qwerty123456", "confirm_password": "qwerty123456"}
+    ).get_data(as_text=True)
     assert TOO_COMMON in field_error(page, "new_password")
     assert get_user(app, user_id).must_change_password
-    response = client.post("/password", data={"new_password": "a long walk home",
-                                              "confirm_password": "a long walk home"})
+    response = client.post(
+        "/password", data={"new_password": "a long walk home", "confirm_password": "a long walk home"}
+    )
     assert response.headers["Location"] == "/teach"
     assert not get_user(app, user_id).must_change_password
 
@@ -182,6 +204,7 @@ def test_password_page_tells_the_roles_minimum(client, make_user, role, minimum)
 
 # Sign-up (students) -----------------------------------------------------------------------
 
+
 @pytest.fixture
 def join_code(app, make_school, make_user, make_classroom):
     school_id = make_school(allow_self_signup=True)
@@ -192,22 +215,34 @@ def join_code(app, make_school, make_user, make_classroom):
 
 def signup(client, code, username, password):
     client.set_cookie("lang", "en")
-    return client.post("/signup", data={"join_code": code, "display_name": "새 학생", "username": username,
-                                        "password": password, "confirm_password": password})
+    return client.post(
+        "/signup",
+        data={
+            "join_code": code,
+            "display_name": "새 학생",
+            "username": username,
+            "password": password,
+            "confirm_password": password,
+        },
+    )
 
 
 def count_users(app, username):
     with app.app_context():
         return db.session.execute(
-            sa.select(sa.func.count()).select_from(User).filter_by(username=username)).scalar_one()
+            sa.select(sa.func.count()).select_from(User).filter_by(username=username)
+        ).scalar_one()
 
 
-@pytest.mark.parametrize("password, message", [
-    ("Password1", TOO_COMMON),
-    (" iloveyou ", TOO_COMMON),
-    ("Kim.Minjun", NOT_USERNAME),
-    ("seven!!", STUDENT_LENGTH),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("Password1", TOO_COMMON),
+        (" iloveyou ", TOO_COMMON),
+        ("Kim.Minjun", NOT_USERNAME),
+        ("seven!!", STUDENT_LENGTH),
+    ],
+)
 def test_signup_refuses_a_weak_password(app, client, join_code, password, message):
     response = signup(client, join_code, "kim.minjun", password)
     assert response.status_code == 200
@@ -219,17 +254,24 @@ def test_signup_accepts_an_eight_character_password(app, client, join_code):
     assert signup(client, join_code, "kim.minjun", "my cat!!").headers["Location"] == "/learn"
     assert count_users(app, "kim.minjun") == 1
     assert "At least 8 characters." in app.test_client().get(
-        "/signup", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        "/signup", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
 
 
 # Roster import: passwords a teacher gives in the file ------------------------------------
 
-@pytest.mark.parametrize("password, message", [
-    ("seven!!", "The password must be at least 8 characters."),
-    ("Kim.Minjun1", "The password cannot be the username."),
-    (" Password1", "The password is too common."),
-])
-def test_roster_import_refuses_weak_given_passwords(app, client, make_user, make_classroom, password, message):
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("seven!!", "The password must be at least 8 characters."),
+        ("Kim.Minjun1", "The password cannot be the username."),
+        (" Password1", "The password is too common."),
+    ],
+)
+def test_roster_import_refuses_weak_given_passwords(
+    app, client, make_user, make_classroom, password, message
+):
     classroom_id = make_classroom(make_user(role=Role.TEACHER, username="kim.teacher"))
     login(client, "kim.teacher")
     client.set_cookie("lang", "en")
@@ -241,19 +283,24 @@ def test_roster_import_refuses_weak_given_passwords(app, client, make_user, make
 
 # Command line ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def school(runner):
     assert runner.invoke(args=["school", "create", "A", "--slug", "ab"]).exit_code == 0
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short pass1", STAFF_LENGTH),
-    ("Password1234", TOO_COMMON),
-    ("principal.kim", NOT_USERNAME),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short pass1", STAFF_LENGTH),
+        ("Password1234", TOO_COMMON),
+        ("principal.kim", NOT_USERNAME),
+    ],
+)
 def test_create_admin_refuses_a_weak_password(app, runner, school, password, message):
-    result = runner.invoke(args=["users", "create-admin", "principal.kim", "--school", "ab",
-                                 "--password", password])
+    result = runner.invoke(
+        args=["users", "create-admin", "principal.kim", "--school", "ab", "--password", password]
+    )
     assert result.exit_code == 1 and message in result.output
     assert count_users(app, "principal.kim") == 0
 

@@ -24,8 +24,13 @@ pytestmark = pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not i
 
 
 def seeded_app(url: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -42,9 +47,23 @@ def redis_url(tmp_path):
     if server_path is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server); CI installs it")
     port = free_port()
-    server = subprocess.Popen([server_path, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            server_path,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(0.3)
         yield f"redis://127.0.0.1:{port}"
@@ -58,9 +77,14 @@ def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
     seeded_app(url)
     log_path = tmp_path / "gunicorn.log"
     # The worker's pid in each access log line shows the attempts really went to several processes.
-    with gunicorn(url, log_path, workers=4, RATELIMIT_STORAGE_URI=redis_url,
-                  LOGIN_LIMIT_PER_USERNAME="6 per 15 minutes",
-                  extra_args=["--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s']) as base:
+    with gunicorn(
+        url,
+        log_path,
+        workers=4,
+        RATELIMIT_STORAGE_URI=redis_url,
+        LOGIN_LIMIT_PER_USERNAME="6 per 15 minutes",
+        extra_args=["--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s'],
+    ) as base:
         clients = []
         for _ in range(8):
             client = Client(base)  # its own connection, so any worker may take it
@@ -69,14 +93,15 @@ def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
 
         def fail_sign_in(numbered):
             attempt, (client, token) = numbered
-            return client.request("/login", {"csrf_token": token, "username": "demo-student01",
-                                             "password": f"wrong-{attempt}"})[0]
+            return client.request(
+                "/login", {"csrf_token": token, "username": "demo-student01", "password": f"wrong-{attempt}"}
+            )[0]
 
         # Six failures at once, so several workers take part; then two more, one at a time.
         with ThreadPoolExecutor(max_workers=6) as pool:
             first = list(pool.map(fail_sign_in, enumerate(clients[:6]), timeout=60))
         later = [fail_sign_in(numbered) for numbered in enumerate(clients[6:], start=6)]
-        assert first == [200] * 6   # the form again, with "don't match"
+        assert first == [200] * 6  # the form again, with "don't match"
         assert later == [429, 429]  # blocked, whichever worker answered
         time.sleep(0.3)
     pids = set(re.findall(r'^<(\d+)> "POST /login"', log_path.read_text(), re.M))
@@ -117,8 +142,10 @@ def test_concurrent_quiz_submissions_make_one_attempt_per_token(tmp_path, live_d
             assert client.sign_in(f"demo-student{n:02d}", PASSWORD) == 302
             for _ in range(2):  # two quiz forms per student, each with its own one-time token
                 _status, page = client.request("/learn/consent-basics/quiz")
-                fields = {"csrf_token": csrf_token(page),
-                          "token": re.search(r'name="token" value="([^"]+)"', page).group(1)}
+                fields = {
+                    "csrf_token": csrf_token(page),
+                    "token": re.search(r'name="token" value="([^"]+)"', page).group(1),
+                }
                 for name in sorted(set(re.findall(r'name="(q-[^"]+)"', page))):
                     fields[name] = re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
                 forms.append((client, fields))

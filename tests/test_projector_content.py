@@ -46,24 +46,35 @@ def staff_only_texts(module, locale: str, public: str) -> set[str]:
 
 
 @pytest.mark.parametrize("locale", ["ko", "en"])
-def test_no_staff_only_content_or_name_reaches_the_projector(app, client, make_user, make_school,
-                                                               make_classroom, locale):
+def test_no_staff_only_content_or_name_reaches_the_projector(
+    app, client, make_user, make_school, make_classroom, locale
+):
     school = make_school(slug="projector")
     make_user(role=Role.TEACHER, username="projector-teacher", school_id=school)
-    students = [make_user(username=f"pp{n}", school_id=school, display_name=name)
-                for n, name in enumerate(STUDENT_NAMES)]
+    students = [
+        make_user(username=f"pp{n}", school_id=school, display_name=name)
+        for n, name in enumerate(STUDENT_NAMES)
+    ]
     with app.app_context():
         from dongui.models import User
 
-        teacher_id = db.session.execute(db.select(User.id).filter_by(username="projector-teacher")).scalar_one()
+        teacher_id = db.session.execute(
+            db.select(User.id).filter_by(username="projector-teacher")
+        ).scalar_one()
         catalog = get_catalog()
         modules = catalog.student_modules()
         staff_modules = [m for m in catalog.modules if not m.for_students]
-        public = " ".join(name for c in catalog.help.channels for name in (c.name[locale], c.panel_name[locale]))
+        public = " ".join(
+            name for c in catalog.help.channels for name in (c.name[locale], c.panel_name[locale])
+        )
     class_id = make_classroom(teacher_id, students=students)
     with app.app_context():
-        db.session.add_all([Assignment(classroom_id=class_id, module_slug=m.slug, position=i)
-                            for i, m in enumerate(modules, start=1)])
+        db.session.add_all(
+            [
+                Assignment(classroom_id=class_id, module_slug=m.slug, position=i)
+                for i, m in enumerate(modules, start=1)
+            ]
+        )
         db.session.commit()
     client.set_cookie("lang", locale)
     login(client, "projector-teacher")
@@ -74,7 +85,12 @@ def test_no_staff_only_content_or_name_reaches_the_projector(app, client, make_u
         assert secret, module.slug  # the check has something to look for
         for position in range(module.step_count + 2):
             for show in ("", "1"):
-                assert client.post(f"{base}/{module.slug}", data={"position": position, "show": show}).status_code == 302
+                assert (
+                    client.post(
+                        f"{base}/{module.slug}", data={"position": position, "show": show}
+                    ).status_code
+                    == 302
+                )
                 page = client.get(f"{base}/{module.slug}").get_data(as_text=True)
                 where = f"{module.slug} {locale} screen {position} show={show!r}"
                 assert "protocol-disclosure" not in page and "teacher-notes" not in page, where

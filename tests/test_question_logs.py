@@ -20,15 +20,23 @@ PASSWORD = "live-demo-password"
 @pytest.fixture
 def demo_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'live.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     with app.app_context():
         db.create_all()
         seed_demo(PASSWORD)
         db.session.commit()
         student = db.session.execute(db.select(User).filter_by(username="demo-student01")).scalar_one()
-        class_id = db.session.execute(db.select(Enrollment.classroom_id).filter_by(
-            student_id=student.id)).scalars().first()
+        class_id = (
+            db.session.execute(db.select(Enrollment.classroom_id).filter_by(student_id=student.id))
+            .scalars()
+            .first()
+        )
         db.session.remove()
         db.engine.dispose()
     return {"url": url, "app": app, "class_id": class_id}
@@ -43,17 +51,26 @@ def test_asking_leaves_nothing_in_the_logs(demo_database, tmp_path):
         student = Client(base)
         assert student.sign_in("demo-student01", PASSWORD) == 200
         _status, page = student.request(f"/learn/classes/{class_id}")
-        status, page = student.request(f"/learn/classes/{class_id}", {"csrf_token": csrf_token(page), "body": MARKER})
+        status, page = student.request(
+            f"/learn/classes/{class_id}", {"csrf_token": csrf_token(page), "body": MARKER}
+        )
         assert status == 200 and MARKER not in page  # sent; not answered, so not shown
         # The same page however its path is written (today `//learn/classes/N` slipped through).
         encoded = "".join(f"%{ord(c):02X}" for c in str(class_id))
-        for path in (f"//learn/classes/{class_id}", f"/learn//classes/{class_id}", f"/learn/classes/{class_id}/",
-                     f"/learn/./classes/{class_id}", f"/learn/classes/{encoded}"):
+        for path in (
+            f"//learn/classes/{class_id}",
+            f"/learn//classes/{class_id}",
+            f"/learn/classes/{class_id}/",
+            f"/learn/./classes/{class_id}",
+            f"/learn/classes/{encoded}",
+        ):
             student.request(path)
         student.request(f"//learn/classes/{class_id}", {"csrf_token": csrf_token(page), "body": "두 번째"})
         student.request("/help?private-query=1")
         # A newline in a path must not start a line of its own.
-        student.request("/help%0A127.0.0.1%20[01/Jan/2026:00:00:00%20+0000]%20%22POST%20/forged%20HTTP/1.1%22%20200")
+        student.request(
+            "/help%0A127.0.0.1%20[01/Jan/2026:00:00:00%20+0000]%20%22POST%20/forged%20HTTP/1.1%22%20200"
+        )
         time.sleep(0.5)  # let the workers write their access log lines
 
     with demo_database["app"].app_context():
@@ -84,17 +101,26 @@ def werkzeug_lines(caplog, *request_lines):
 
 def test_the_development_servers_log_keeps_out_the_box_however_written(app, caplog):
     """Today only the box's POST was dropped, and only when written plainly."""
-    lines = werkzeug_lines(caplog, "POST /learn/classes/3 HTTP/1.1", "GET /learn/classes/3 HTTP/1.1",
-                           "GET //learn/classes/3 HTTP/1.1", "GET /learn/classes/%33 HTTP/1.1",
-                           "GET /learn/classes/3?x=1 HTTP/1.1", "GET /learn/sample/1 HTTP/1.1")
+    lines = werkzeug_lines(
+        caplog,
+        "POST /learn/classes/3 HTTP/1.1",
+        "GET /learn/classes/3 HTTP/1.1",
+        "GET //learn/classes/3 HTTP/1.1",
+        "GET /learn/classes/%33 HTTP/1.1",
+        "GET /learn/classes/3?x=1 HTTP/1.1",
+        "GET /learn/sample/1 HTTP/1.1",
+    )
     assert lines == ['"GET /learn/sample/1 HTTP/1.1" 200 -']
 
 
 def test_the_development_servers_log_quotes_paths_and_drops_queries(app, caplog):
-    lines = werkzeug_lines(caplog, 'GET /help\n127.0.0.1 - - "GET /forged HTTP/1.1" HTTP/1.1',
-                           "GET /help?private=1 HTTP/1.1")
-    assert lines == ['"GET /help%0A127.0.0.1%20-%20-%20%22GET%20/forged%20HTTP/1.1%22 HTTP/1.1" 200 -',
-                     '"GET /help HTTP/1.1" 200 -']
+    lines = werkzeug_lines(
+        caplog, 'GET /help\n127.0.0.1 - - "GET /forged HTTP/1.1" HTTP/1.1', "GET /help?private=1 HTTP/1.1"
+    )
+    assert lines == [
+        '"GET /help%0A127.0.0.1%20-%20-%20%22GET%20/forged%20HTTP/1.1%22 HTTP/1.1" 200 -',
+        '"GET /help HTTP/1.1" 200 -',
+    ]
     assert not any("\n" in line for line in lines)
 
 

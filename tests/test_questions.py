@@ -37,8 +37,16 @@ def world(app, make_school, make_user, make_classroom):
     outsider = make_user(Role.STUDENT, school, username="outsider")
     classroom = make_classroom(teacher, [student, classmate])
     other_class = make_classroom(other_teacher, [outsider], name="1학년 1반")
-    return dict(school=school, teacher=teacher, other_teacher=other_teacher, student=student,
-                classmate=classmate, outsider=outsider, classroom=classroom, other_class=other_class)
+    return dict(
+        school=school,
+        teacher=teacher,
+        other_teacher=other_teacher,
+        student=student,
+        classmate=classmate,
+        outsider=outsider,
+        classroom=classroom,
+        other_class=other_class,
+    )
 
 
 def ask(client, class_id, body=QUESTION):
@@ -56,7 +64,7 @@ def only_question(app):
 def test_the_page_says_what_anonymous_means_before_the_box(client, world):
     login(client, "student")
     page = client.get(f"/learn/classes/{world['classroom']}").get_data(as_text=True)
-    explanation = page.index("What \"anonymous\" means here")
+    explanation = page.index('What "anonymous" means here')
     assert explanation < page.index('name="body"')
     assert "cannot ask you anything back" in page
     assert 'href="/help"' in page
@@ -83,7 +91,9 @@ def test_the_date_is_the_school_local_date(app, client, world, clock):
     ask(client, world["classroom"])
     clock.advance(days=1)  # past the release (midnight in Seoul), run by the next request
     login(client, "teacher")
-    assert "November 26, 2026" in client.get(f"/teach/classes/{world['classroom']}/questions").get_data(as_text=True)
+    assert "November 26, 2026" in client.get(f"/teach/classes/{world['classroom']}/questions").get_data(
+        as_text=True
+    )
     with app.app_context():
         assert str(db.session.execute(db.select(ClassQuestion.created_on)).scalar_one()) == "2026-11-26"
 
@@ -190,8 +200,10 @@ def test_teacher_answers_and_the_whole_class_sees_it(app, client, world):
     page = client.get(f"/teach/classes/{world['classroom']}/questions").get_data(as_text=True)
     assert QUESTION in page and "No new questions." not in page
     prefix = f"q{question.id[:8]}"
-    response = client.post(f"/teach/classes/{world['classroom']}/questions/{question.id}/answer",
-                           data={f"{prefix}-answer": "**아니요.** 신고는 *익명*으로도 할 수 있어요."})
+    response = client.post(
+        f"/teach/classes/{world['classroom']}/questions/{question.id}/answer",
+        data={f"{prefix}-answer": "**아니요.** 신고는 *익명*으로도 할 수 있어요."},
+    )
     assert response.status_code == 302
     client.post("/logout")
     login(client, "classmate")
@@ -226,8 +238,10 @@ def test_empty_answer_is_refused_and_nothing_changes(app, client, world):
     client.post("/logout")
     question = only_question(app)
     login(client, "teacher")
-    response = client.post(f"/teach/classes/{world['classroom']}/questions/{question.id}/answer",
-                           data={f"q{question.id[:8]}-answer": ""})
+    response = client.post(
+        f"/teach/classes/{world['classroom']}/questions/{question.id}/answer",
+        data={f"q{question.id[:8]}-answer": ""},
+    )
     assert response.status_code == 400
     assert "Write an answer first." in response.get_data(as_text=True)
     assert only_question(app).status == QuestionStatus.NEW
@@ -243,7 +257,11 @@ def test_delete_is_audited_without_the_question(app, client, world):
     with app.app_context():
         assert db.session.get(ClassQuestion, question.id) is None
         event = db.session.execute(db.select(AuditEvent)).scalar_one()
-        assert (event.action, event.target_type, event.target_id) == ("question.delete", "classroom", world["classroom"])
+        assert (event.action, event.target_type, event.target_id) == (
+            "question.delete",
+            "classroom",
+            world["classroom"],
+        )
         assert QUESTION not in str(event.detail)
 
 
@@ -280,8 +298,9 @@ def test_order_within_a_day_does_not_follow_posting_order(app, client, world):
         for question in db.session.execute(db.select(ClassQuestion)).scalars():
             question.answer, question.status = "답", QuestionStatus.ANSWERED
         db.session.commit()
-        by_id = [q.body for q in db.session.execute(
-            db.select(ClassQuestion).order_by(ClassQuestion.id)).scalars()]
+        by_id = [
+            q.body for q in db.session.execute(db.select(ClassQuestion).order_by(ClassQuestion.id)).scalars()
+        ]
     login(client, "classmate")
     page = client.get(f"/learn/classes/{world['classroom']}").get_data(as_text=True)
     shown = sorted(by_id, key=page.index)
@@ -289,8 +308,12 @@ def test_order_within_a_day_does_not_follow_posting_order(app, client, world):
 
 
 def test_answers_keep_formatting_but_no_links_images_or_script():
-    html = str(render_answer('**굵게** [link](https://evil.example) ![x](https://evil.example/x.png) '
-                             '<script>alert(1)</script> <a href="javascript:alert(1)">x</a>'))
+    html = str(
+        render_answer(
+            "**굵게** [link](https://evil.example) ![x](https://evil.example/x.png) "
+            '<script>alert(1)</script> <a href="javascript:alert(1)">x</a>'
+        )
+    )
     assert "<strong>굵게</strong>" in html
     for bad in ("<a", "<img", "<script", "evil.example/x.png", "javascript:"):
         assert bad not in html
@@ -318,6 +341,7 @@ def test_the_limit_page_says_when_to_ask_again(client, world):
 
 
 # The daily release (finding "timing through the pages" and "the database's own order") -------
+
 
 def count(app, model) -> int:
     with app.app_context():
@@ -358,10 +382,16 @@ def test_the_release_writes_in_one_transaction_in_random_order(app, client, worl
     assert release_questions(app) == 5
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            stored = db.session.execute(sa.text("SELECT body FROM class_questions ORDER BY rowid")).scalars().all()
+            stored = (
+                db.session.execute(sa.text("SELECT body FROM class_questions ORDER BY rowid")).scalars().all()
+            )
         else:
-            stored = db.session.execute(sa.text("SELECT body FROM class_questions ORDER BY ctid")).scalars().all()
-            xmins = db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM class_questions")).scalars().all()
+            stored = (
+                db.session.execute(sa.text("SELECT body FROM class_questions ORDER BY ctid")).scalars().all()
+            )
+            xmins = (
+                db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM class_questions")).scalars().all()
+            )
             assert len(xmins) == 1
     assert stored == [f"질문 {n}" for n in reversed(range(5))]
 
@@ -370,8 +400,9 @@ def test_the_pending_table_keeps_no_arrival_order_on_sqlite(app):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("SQLite's rowid only; PostgreSQL's heap order is in the self-hosting guide")
-        sql = db.session.execute(sa.text(
-            "SELECT sql FROM sqlite_master WHERE name = 'pending_questions'")).scalar_one()
+        sql = db.session.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE name = 'pending_questions'")
+        ).scalar_one()
     assert "WITHOUT ROWID" in sql
 
 
@@ -464,6 +495,7 @@ def test_the_box_in_korean(client, world):
 
 # The daily limit (finding "the limit key") ---------------------------------------------------
 
+
 def store_keys(app) -> list[str]:
     return app.extensions["question_limit"]["memory"].keys()
 
@@ -482,8 +514,9 @@ def test_the_limit_key_is_not_derived_from_the_secret_key(app, client, world):
     keys = store_keys(app)
     assert len(keys) == 2
     for user_id in (world["student"], world["classmate"]):
-        old_key = hmac.new(TEST_SECRET_KEY.encode(), f"question-limit:{user_id}".encode(),
-                           hashlib.sha256).hexdigest()
+        old_key = hmac.new(
+            TEST_SECRET_KEY.encode(), f"question-limit:{user_id}".encode(), hashlib.sha256
+        ).hexdigest()
         assert old_key not in keys
     from dongui.extensions import limiter
 
@@ -520,8 +553,11 @@ def redis_url():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         import redis
 
@@ -545,8 +581,9 @@ def redis_app(redis_url, database_url, clock):
     from .conftest import base_config
 
     clock.now = datetime.now(UTC)  # Redis expires keys on its own clock: keep the app's near it
-    app = create_app(base_config(database_url, CLOCK=clock, RATELIMIT_STORAGE_URI=redis_url,
-                                 QUESTION_LIMIT="2 per day"))
+    app = create_app(
+        base_config(database_url, CLOCK=clock, RATELIMIT_STORAGE_URI=redis_url, QUESTION_LIMIT="2 per day")
+    )
     with app.app_context():
         db.create_all()
     yield app
@@ -580,14 +617,25 @@ def test_in_redis_every_count_of_a_day_expires_at_the_same_moment(redis_app, red
 
 # One declaration (finding "one declaration") ---------------------------------------------------
 
-@pytest.mark.parametrize("path, anonymous", [
-    ("/learn/classes/12", True), ("/learn/classes/12/", True), ("//learn/classes/12", True),
-    ("/learn//classes/12", True), ("/learn/classes/%31%32", True), ("/learn/./classes/12", True),
-    ("/learn/x/../classes/12", True), ("/learn/classes/012", True),
-    ("/learn/classes/12/extra", False), ("/learn/consent-basics/2", False), ("/help", False),
-    ("/teach/classes/12/questions", False),
-    ("/learn/classes/" + "9" * 30, True),  # no such class (404), but the box's address: no line either
-])
+
+@pytest.mark.parametrize(
+    "path, anonymous",
+    [
+        ("/learn/classes/12", True),
+        ("/learn/classes/12/", True),
+        ("//learn/classes/12", True),
+        ("/learn//classes/12", True),
+        ("/learn/classes/%31%32", True),
+        ("/learn/./classes/12", True),
+        ("/learn/x/../classes/12", True),
+        ("/learn/classes/012", True),
+        ("/learn/classes/12/extra", False),
+        ("/learn/consent-basics/2", False),
+        ("/help", False),
+        ("/teach/classes/12/questions", False),
+        ("/learn/classes/" + "9" * 30, True),  # no such class (404), but the box's address: no line either
+    ],
+)
 def test_anonymous_paths_are_matched_as_the_app_routes_them(app, path, anonymous):
     assert is_anonymous_path(path) is anonymous
 
@@ -620,7 +668,9 @@ def test_every_consumer_asks_the_one_declaration(app, client, world, clock, monk
     client.get("/help")
     assert get_user(app, world["student"]).last_seen_at == seen
     # the development server's request line
-    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"%s" %s %s', ("GET /help HTTP/1.1", "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, "", 0, '"%s" %s %s', ("GET /help HTTP/1.1", "200", "-"), None
+    )
     assert AnonymousRequestFilter().filter(record) is False
     # gunicorn's access log
     spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
@@ -645,13 +695,27 @@ def test_every_consumer_asks_the_one_declaration(app, client, world, clock, monk
     assert not [r for r in caplog.records if "unhandled error" in r.getMessage()]
 
 
-@pytest.mark.parametrize("lang, guarantees, limits", [
-    ("en", ["once a day", "in a mixed order", "never the time", "don't record that anyone opened the box",
-            "changes every day"],
-     ["only student of your class who used Dongui on a day", "A backup made in that time holds it"]),
-    ("ko", ["하루에 한 번", "섞인 순서로", "시각 없이 날짜만", "누가 질문함을 열었는지", "매일 바뀌고"],
-     ["Dongui를 쓴 학생이 나 혼자였다면", "그동안 만든 백업에도"]),
-])
+@pytest.mark.parametrize(
+    "lang, guarantees, limits",
+    [
+        (
+            "en",
+            [
+                "once a day",
+                "in a mixed order",
+                "never the time",
+                "don't record that anyone opened the box",
+                "changes every day",
+            ],
+            ["only student of your class who used Dongui on a day", "A backup made in that time holds it"],
+        ),
+        (
+            "ko",
+            ["하루에 한 번", "섞인 순서로", "시각 없이 날짜만", "누가 질문함을 열었는지", "매일 바뀌고"],
+            ["Dongui를 쓴 학생이 나 혼자였다면", "그동안 만든 백업에도"],
+        ),
+    ],
+)
 def test_the_privacy_notice_says_what_the_box_guarantees_and_what_it_cannot(client, lang, guarantees, limits):
     client.set_cookie("lang", lang)
     page = client.get("/privacy").get_data(as_text=True).replace("&#39;", "'")

@@ -15,17 +15,31 @@ def counted_by_hand(class_ids):
     enrolled = {}
     for class_id, student_id in db.session.execute(db.select(Enrollment.classroom_id, Enrollment.student_id)):
         enrolled.setdefault(class_id, []).append(student_id)
-    active = {user.id for user in db.session.execute(db.select(User)).scalars() if user.deactivated_at is None}
-    completed = {(p.user_id, p.module_slug) for p in db.session.execute(db.select(ModuleProgress)).scalars()
-                 if p.lesson_done_at is not None and p.quiz_passed_at is not None}
-    excused = {(e.classroom_id, e.student_id, e.module_slug)
-               for e in db.session.execute(db.select(Excusal)).scalars()}
+    active = {
+        user.id for user in db.session.execute(db.select(User)).scalars() if user.deactivated_at is None
+    }
+    completed = {
+        (p.user_id, p.module_slug)
+        for p in db.session.execute(db.select(ModuleProgress)).scalars()
+        if p.lesson_done_at is not None and p.quiz_passed_at is not None
+    }
+    excused = {
+        (e.classroom_id, e.student_id, e.module_slug)
+        for e in db.session.execute(db.select(Excusal)).scalars()
+    }
     result = {}
-    for a in db.session.execute(db.select(Assignment).where(Assignment.classroom_id.in_(class_ids))).scalars():
-        counted = [s for s in enrolled.get(a.classroom_id, [])
-                   if s in active and (a.classroom_id, s, a.module_slug) not in excused]
+    for a in db.session.execute(
+        db.select(Assignment).where(Assignment.classroom_id.in_(class_ids))
+    ).scalars():
+        counted = [
+            s
+            for s in enrolled.get(a.classroom_id, [])
+            if s in active and (a.classroom_id, s, a.module_slug) not in excused
+        ]
         result[(a.classroom_id, a.module_slug)] = (
-            len(counted), sum((s, a.module_slug) in completed for s in counted))
+            len(counted),
+            sum((s, a.module_slug) in completed for s in counted),
+        )
     return result
 
 
@@ -33,12 +47,21 @@ def test_report_counts_agree_with_counting_by_hand(app, make_user, make_school, 
     for seed in (1, 2, 3):
         class_ids = make_random_school(app, make_user, make_school, make_classroom, seed)
         with app.app_context():
-            students = {c: sum(1 for s in db.session.execute(
-                db.select(Enrollment.student_id).join(User, User.id == Enrollment.student_id)
-                .where(Enrollment.classroom_id == c, User.deactivated_at.is_(None))).scalars())
-                for c in class_ids}
-            from_sql = {(c, slug): (assigned, done)
-                        for c, slug, _due, assigned, done in assignment_counts(class_ids, students)}
+            students = {
+                c: sum(
+                    1
+                    for s in db.session.execute(
+                        db.select(Enrollment.student_id)
+                        .join(User, User.id == Enrollment.student_id)
+                        .where(Enrollment.classroom_id == c, User.deactivated_at.is_(None))
+                    ).scalars()
+                )
+                for c in class_ids
+            }
+            from_sql = {
+                (c, slug): (assigned, done)
+                for c, slug, _due, assigned, done in assignment_counts(class_ids, students)
+            }
             assert from_sql == counted_by_hand(class_ids), seed
 
 

@@ -40,8 +40,10 @@ CONFIRM_ALL = "가져오기 확정</button>"
 
 def counts(app):
     with app.app_context():
-        return (db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one(),
-                db.session.execute(sa.select(sa.func.count()).select_from(Enrollment)).scalar_one())
+        return (
+            db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one(),
+            db.session.execute(sa.select(sa.func.count()).select_from(Enrollment)).scalar_one(),
+        )
 
 
 def confirm(client, class_id, preview_page: str):
@@ -90,9 +92,14 @@ def test_cp949_csv_with_korean_headers_previews_then_imports_exactly_those_rows(
         number = db.session.execute(sa.select(Enrollment.number).filter_by(student_id=user.id)).scalar_one()
         assert number == 2
         events = db.session.execute(sa.select(AuditEvent)).scalars().all()
-        created = db.session.execute(sa.select(User.id).filter_by(role=Role.STUDENT).order_by(User.id)).scalars().all()
+        created = (
+            db.session.execute(sa.select(User.id).filter_by(role=Role.STUDENT).order_by(User.id))
+            .scalars()
+            .all()
+        )
         assert [(e.action, e.detail) for e in events] == [
-            ("roster.import", {"created": created, "enrolled": [], "unchanged": 0, "left_out": []})]
+            ("roster.import", {"created": created, "enrolled": [], "unchanged": 0, "left_out": []})
+        ]
 
 
 def test_plain_passwords_exist_only_in_the_cards_response(app, client, classroom):
@@ -109,8 +116,12 @@ def test_plain_passwords_exist_only_in_the_cards_response(app, client, classroom
         for table in db.metadata.sorted_tables:
             for row in db.session.execute(sa.select(table)).all():
                 assert password not in repr(tuple(row)), table.name
-    for path in (f"/teach/classes/{classroom}/roster", f"/teach/classes/{classroom}/cards",
-                 f"/teach/classes/{classroom}", f"/teach/classes/{classroom}/settings"):
+    for path in (
+        f"/teach/classes/{classroom}/roster",
+        f"/teach/classes/{classroom}/cards",
+        f"/teach/classes/{classroom}",
+        f"/teach/classes/{classroom}/settings",
+    ):
         assert password not in client.get(path).get_data(as_text=True)
     assert login(app.test_client(), user_name(app, "김민준"), password).headers["Location"] == "/password"
 
@@ -129,7 +140,9 @@ def test_utf8_bom_file_and_given_usernames_and_passwords(app, client, classroom)
 
 
 def test_xlsx_export_from_excel(app, client, classroom):
-    data = xlsx_bytes([["번호", "이름", "비고"], [1, "김민준", ""], [2.0, "이서연", "전학 예정"], [None, None, None]])
+    data = xlsx_bytes(
+        [["번호", "이름", "비고"], [1, "김민준", ""], [2.0, "이서연", "전학 예정"], [None, None, None]]
+    )
     page = upload(client, classroom, data, "2-3.xlsx").get_data(as_text=True)
     assert "새 학생 2명" in page
     confirm(client, classroom, page)
@@ -137,8 +150,10 @@ def test_xlsx_export_from_excel(app, client, classroom):
 
 
 def test_oneroster_file_skips_teachers_with_a_notice(app, client, classroom):
-    data = ("sourcedId,role,username,givenName,familyName\n"
-            "1,teacher,t.lee,Jiwon,Lee\n2,student,s.kim,민준,김\n3,student,,Seoyeon,Park\n").encode()
+    data = (
+        "sourcedId,role,username,givenName,familyName\n"
+        "1,teacher,t.lee,Jiwon,Lee\n2,student,s.kim,민준,김\n3,student,,Seoyeon,Park\n"
+    ).encode()
     page = upload(client, classroom, data, "users.csv").get_data(as_text=True)
     assert "건너뛰었어요: 2행" in page and "김민준" in page and "Seoyeon Park" in page
     confirm(client, classroom, page)
@@ -158,7 +173,13 @@ def test_rerunning_the_same_file_creates_and_enrolls_nobody_twice(app, client, c
 
 
 def test_names_without_numbers_match_a_unique_name_and_refuse_an_ambiguous_one(app, client, classroom):
-    confirm(client, classroom, upload(client, classroom, "번호,이름\n1,김민준\n2,김민준\n3,이서연\n".encode()).get_data(as_text=True))
+    confirm(
+        client,
+        classroom,
+        upload(client, classroom, "번호,이름\n1,김민준\n2,김민준\n3,이서연\n".encode()).get_data(
+            as_text=True
+        ),
+    )
     before = counts(app)
     page = upload(client, classroom, "이름\n이서연\n김민준\n".encode()).get_data(as_text=True)
     assert "이미 이 학급에 있어요" in page  # 이서연 (line 2): the one student of that name
@@ -174,36 +195,48 @@ PROBLEM_FILES = [
     ("missing name", "번호,이름\n1,\n".encode(), "2행: 이름이 비어 있어요."),
     ("bad number", "번호,이름\n일,김민준\n".encode(), "2행: 번호는 1부터 999까지"),
     ("duplicate row", "번호,이름\n1,김민준\n1,김민준\n".encode(), "3행: 2행과 같은 행이에요."),
-    ("duplicate username", "이름,아이디\n김민준,kim\n이서연,KIM\n".encode(), "3행: \"kim\" 아이디가 2행에도 있어요."),
+    (
+        "duplicate username",
+        "이름,아이디\n김민준,kim\n이서연,KIM\n".encode(),
+        '3행: "kim" 아이디가 2행에도 있어요.',
+    ),
     ("duplicate number", "번호,이름\n1,김민준\n1,이서연\n".encode(), "3행: 1번이 2행에도 있어요."),
     ("too long name", ("이름\n" + "가" * 81 + "\n").encode(), "2행: 이름이(가) 너무 길어요"),
-    ("bad username", "이름,아이디\n김민준,김민준아이디\n".encode(), "2행: \"김민준아이디\" 아이디에는"),
+    ("bad username", "이름,아이디\n김민준,김민준아이디\n".encode(), '2행: "김민준아이디" 아이디에는'),
     ("short password", "이름,비밀번호\n김민준,1234\n".encode(), "2행: 비밀번호는 8자 이상"),
     ("wrong type", b"%PDF-1.4 binary\x00\x01", ".xlsx나 CSV 파일이 아니에요."),
     ("not a workbook", b"PK\x03\x04not really a zip", ".xlsx나 CSV 파일이 아니에요."),
     ("unreadable encoding", b"\xff\xfe\xfd\xfc,\x80\x81\n", "파일의 글자를 읽을 수 없어요."),
     ("too many rows", ("이름\n" + "".join(f"학생{i}\n" for i in range(1001))).encode(), "한 번에 1000명까지"),
     ("old excel", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "오래된 엑셀 파일(.xls)"),
-    ("unclosed quote", '번호,이름\n1,"김민준\n'.encode("cp949"), "2행: 큰따옴표(\")"),
-    ("more cells than headings", "번호,이름\n1,Kim, Minjun\n".encode(), "2행: 이 행은 칸이 3개인데 제목은 2개예요."),
+    ("unclosed quote", '번호,이름\n1,"김민준\n'.encode("cp949"), '2행: 큰따옴표(")'),
+    (
+        "more cells than headings",
+        "번호,이름\n1,Kim, Minjun\n".encode(),
+        "2행: 이 행은 칸이 3개인데 제목은 2개예요.",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name, data, message", PROBLEM_FILES, ids=[p[0] for p in PROBLEM_FILES])
-def test_each_problem_is_reported_with_its_line_and_nothing_is_written(app, client, classroom, name, data, message):
+def test_each_problem_is_reported_with_its_line_and_nothing_is_written(
+    app, client, classroom, name, data, message
+):
     before = counts(app)
     response = upload(client, classroom, data, "명단.pdf" if name == "wrong type" else "명단.csv")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert message in page, page[page.find("problem-list"):][:800]
+    assert message in page, page[page.find("problem-list") :][:800]
     assert CONFIRM_ALL not in page
     assert counts(app) == before
 
 
 def test_username_taken_outside_the_school(app, client, classroom, make_user):
     make_user(username="taken.name")  # another school
-    page = html.unescape(upload(client, classroom, "이름,아이디\n김민준,taken.name\n".encode()).get_data(as_text=True))
-    assert "2행: \"taken.name\" 아이디는 이 학교 학생이 아닌 사람이 쓰고 있어요." in page
+    page = html.unescape(
+        upload(client, classroom, "이름,아이디\n김민준,taken.name\n".encode()).get_data(as_text=True)
+    )
+    assert '2행: "taken.name" 아이디는 이 학교 학생이 아닌 사람이 쓰고 있어요.' in page
 
 
 def test_the_admin_enrolls_an_existing_student_of_the_school(app, make_user, make_classroom, school):
@@ -243,7 +276,9 @@ def test_a_tampered_confirmation_is_refused(app, client, classroom):
     payload = re.search(r'name="payload" value="([^"]+)"', page).group(1)
     forged = payload[:-3] + ("AAA" if not payload.endswith("AAA") else "BBB")
     before = counts(app)
-    assert client.post(f"/teach/classes/{classroom}/import/confirm", data={"payload": forged}).status_code == 400
+    assert (
+        client.post(f"/teach/classes/{classroom}/import/confirm", data={"payload": forged}).status_code == 400
+    )
     assert client.post(f"/teach/classes/{classroom}/import/confirm", data={}).status_code == 400
     assert counts(app) == before
 
@@ -263,8 +298,17 @@ def test_another_teachers_class_is_404_everywhere(app, client, make_user, make_c
     login(client, "me")
     for path in ("", "/roster", "/import", "/cards", "/settings", "/assignments"):
         assert client.get(f"/teach/classes/{foreign}{path}").status_code == 404, path
-    for path in ("/edit", "/archive", "/join-code", "/teachers", "/import/confirm", "/cards",
-                 f"/students/{student}/reset", f"/students/{student}/remove", f"/students/{student}/move"):
+    for path in (
+        "/edit",
+        "/archive",
+        "/join-code",
+        "/teachers",
+        "/import/confirm",
+        "/cards",
+        f"/students/{student}/reset",
+        f"/students/{student}/remove",
+        f"/students/{student}/move",
+    ):
         assert client.post(f"/teach/classes/{foreign}{path}", data={"target": 1}).status_code == 404, path
 
 
@@ -314,8 +358,9 @@ def test_class_settings_join_code_co_teacher_and_archive(app, client, classroom,
     client.post(f"/teach/classes/{classroom}/join-code")
     assert code not in client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
     client.post(f"/teach/classes/{classroom}/teachers", data={"username": "elsewhere"})
-    added = client.post(f"/teach/classes/{classroom}/teachers", data={"username": "CO.TEACHER"},
-                        follow_redirects=True).get_data(as_text=True)
+    added = client.post(
+        f"/teach/classes/{classroom}/teachers", data={"username": "CO.TEACHER"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "이제 박선생 선생님도 이 학급을 함께 맡아요." in added  # a teacher is named with 선생님
     client.post(f"/teach/classes/{classroom}/edit", data={"name": "2학년 5반", "year": 2027})
     client.post(f"/teach/classes/{classroom}/archive", data={"archive": "1"})
@@ -323,8 +368,9 @@ def test_class_settings_join_code_co_teacher_and_archive(app, client, classroom,
     assert "보관한 학급" in listing and "2학년 5반" in listing
     archived = client.get(f"/teach/classes/{classroom}/settings").get_data(as_text=True)
     assert ">다시 활성화</button>" in archived  # the same word as for a staff account
-    back = client.post(f"/teach/classes/{classroom}/archive", data={"archive": "0"},
-                       follow_redirects=True).get_data(as_text=True)
+    back = client.post(
+        f"/teach/classes/{classroom}/archive", data={"archive": "0"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "학급을 다시 활성화했어요." in back and "이 학급 보관하기" in back
 
 
@@ -366,10 +412,12 @@ def text_of(page: str) -> str:
 
 def problem_lines(page: str) -> list[str]:
     """The problem list's items, as the teacher reads them."""
-    block = page[page.find('class="notice problem-list"'):]
-    block = block[:block.find("</div>")]
-    return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
-            for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
+    block = page[page.find('class="notice problem-list"') :]
+    block = block[: block.find("</div>")]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
+        for item in re.findall(r"<li>(.*?)</li>", block, re.S)
+    ]
 
 
 def import_good_rows(client, class_id, page: str):
@@ -380,7 +428,9 @@ def import_good_rows(client, class_id, page: str):
 def test_a_broken_quote_is_shown_and_the_other_rows_can_be_imported_leaving_it_out(app, client, classroom):
     data = samples.class_csv(30, broken_line=21)
     page = html.unescape(upload(client, classroom, data).get_data(as_text=True))
-    assert problem_lines(page) == ['21행: 큰따옴표(")로 시작한 값이 이 행 안에서 닫히지 않아서 이 행을 읽을 수 없어요: 20,"임수아2']
+    assert problem_lines(page) == [
+        '21행: 큰따옴표(")로 시작한 값이 이 행 안에서 닫히지 않아서 이 행을 읽을 수 없어요: 20,"임수아2'
+    ]
     assert "파일을 고쳐서 다시 올리기" in page and "문제 없는 행 29개만 가져오기 (21행 제외)" in page
     assert "새 학생 29명" in page and counts(app) == (1, 0)
     cards = import_good_rows(client, classroom, page).get_data(as_text=True)
@@ -401,25 +451,36 @@ def test_a_neis_workbook_with_a_title_row_is_previewed_from_its_headings(app, cl
     assert counts(app) == (4, 3)
 
 
-def test_a_teacher_cannot_enroll_another_classes_student_and_take_them_over(app, client, classroom, make_user,
-                                                                            make_classroom, school):
+def test_a_teacher_cannot_enroll_another_classes_student_and_take_them_over(
+    app, client, classroom, make_user, make_classroom, school
+):
     other_teacher = make_user(role=Role.TEACHER, username="lee.teacher", school_id=school)
     student = make_user(username="demo-student16", school_id=school, display_name="윤시온")
     make_classroom(other_teacher, students=[student], name="2학년 7반")
-    page = html.unescape(upload(client, classroom, "이름,아이디\n윤시온,demo-student16\n김민준,\n".encode())
-                         .get_data(as_text=True))
+    page = html.unescape(
+        upload(client, classroom, "이름,아이디\n윤시온,demo-student16\n김민준,\n".encode()).get_data(
+            as_text=True
+        )
+    )
     assert problem_lines(page) == [
         '2행: "demo-student16" 아이디는 이 학급에 없는 학생의 것이에요. 이 학급에 추가하는 일은 학교 관리자만 '
-        "할 수 있어요. 학생이 학급 참여 코드로 직접 들어올 수도 있어요."]
+        "할 수 있어요. 학생이 학급 참여 코드로 직접 들어올 수도 있어요."
+    ]
     import_good_rows(client, classroom, page)
     with app.app_context():
-        classes = db.session.execute(sa.select(Enrollment.classroom_id).filter_by(student_id=student)).scalars().all()
+        classes = (
+            db.session.execute(sa.select(Enrollment.classroom_id).filter_by(student_id=student))
+            .scalars()
+            .all()
+        )
         assert classroom not in classes and len(classes) == 1
     assert client.post(f"/teach/classes/{classroom}/students/{student}/reset").status_code == 404
 
 
 def test_a_double_click_on_confirm_imports_once_and_shows_the_same_cards(app, client, classroom):
-    page = upload(client, classroom, "번호,이름,비밀번호\n1,김민준,\n2,이서연,spring-garden-7\n".encode()).get_data(as_text=True)
+    page = upload(
+        client, classroom, "번호,이름,비밀번호\n1,김민준,\n2,이서연,spring-garden-7\n".encode()
+    ).get_data(as_text=True)
     first = confirm(client, classroom, page)
     second = confirm(client, classroom, page)
     assert first.status_code == second.status_code == 200
@@ -439,8 +500,9 @@ def card_secrets(response) -> list[tuple[str, str]]:
 
 
 def test_confirms_sent_at_once_create_nobody_twice_and_all_show_the_cards(app, client, classroom):
-    page = upload(client, classroom, ("번호,이름\n" + "".join(f"{n},학생{n}\n" for n in range(1, 41))).encode()
-                  ).get_data(as_text=True)
+    page = upload(
+        client, classroom, ("번호,이름\n" + "".join(f"{n},학생{n}\n" for n in range(1, 41))).encode()
+    ).get_data(as_text=True)
     payload = re.search(r'name="payload" value="([^"]+)"', page).group(1)
     session_cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     barrier, responses = threading.Barrier(3), []
@@ -449,7 +511,9 @@ def test_confirms_sent_at_once_create_nobody_twice_and_all_show_the_cards(app, c
         browser = app.test_client()
         browser.set_cookie(app.config["SESSION_COOKIE_NAME"], session_cookie)
         barrier.wait()
-        responses.append(browser.post(f"/teach/classes/{classroom}/import/confirm", data={"payload": payload}))
+        responses.append(
+            browser.post(f"/teach/classes/{classroom}/import/confirm", data={"payload": payload})
+        )
 
     threads = [threading.Thread(target=click) for _ in range(3)]
     for thread in threads:
@@ -485,11 +549,18 @@ def card_names(page: str):
 
 def test_a_class_that_changed_since_the_preview_is_previewed_again(app, client, classroom):
     stale = upload(client, classroom, "번호,이름\n1,김민준\n".encode()).get_data(as_text=True)
-    confirm(client, classroom, upload(client, classroom, "번호,이름\n1,이서연\n".encode()).get_data(as_text=True))
+    confirm(
+        client, classroom, upload(client, classroom, "번호,이름\n1,이서연\n".encode()).get_data(as_text=True)
+    )
     response = confirm(client, classroom, stale)
     page = html.unescape(response.get_data(as_text=True))
-    assert response.status_code == 200 and "미리 보기 뒤에 학급이 바뀌어서 아무것도 가져오지 않았어요." in page
-    assert "2행: 이 학급에서 1번은 이미 이서연 학생이에요." in problem_lines(page)[0] or "1번" in problem_lines(page)[0]
+    assert (
+        response.status_code == 200 and "미리 보기 뒤에 학급이 바뀌어서 아무것도 가져오지 않았어요." in page
+    )
+    assert (
+        "2행: 이 학급에서 1번은 이미 이서연 학생이에요." in problem_lines(page)[0]
+        or "1번" in problem_lines(page)[0]
+    )
     assert counts(app) == (2, 1)
 
 
@@ -506,31 +577,41 @@ def test_student_number_usernames_from_neis_columns(app, client, classroom, scho
     assert "새 아이디: 학번 (예: 2학년 5반 1번은 20501)." in page
     confirm(client, classroom, page)
     with app.app_context():
-        assert db.session.execute(sa.select(User.username).filter_by(display_name="이서연")).scalar_one() == "20602"
+        assert (
+            db.session.execute(sa.select(User.username).filter_by(display_name="이서연")).scalar_one()
+            == "20602"
+        )
 
 
-def test_student_number_usernames_from_the_class_name_with_the_school_in_front(app, client, teacher, make_classroom,
-                                                                                school):
+def test_student_number_usernames_from_the_class_name_with_the_school_in_front(
+    app, client, teacher, make_classroom, school
+):
     set_school_pattern(app, school, UsernamePattern.SCHOOL_STUDENT_ID)
     classroom = make_classroom(teacher, name="2학년 5반")
     page = upload(client, classroom, "번호,이름\n1,김민준\n12,이서연\n".encode()).get_data(as_text=True)
     assert re.findall(r"<code>([^<]+)</code>", page) == ["hanbit-20501", "hanbit-20512"]
 
 
-def test_student_number_collisions_and_gaps_are_problems_on_their_lines(app, client, teacher, make_classroom,
-                                                                        make_user, school):
+def test_student_number_collisions_and_gaps_are_problems_on_their_lines(
+    app, client, teacher, make_classroom, make_user, school
+):
     set_school_pattern(app, school, UsernamePattern.STUDENT_ID)
     make_user(username="20502", school_id=school)  # last year's 2학년 5반 2번
     classroom = make_classroom(teacher, name="2학년 5반")
-    page = html.unescape(upload(client, classroom, "번호,이름\n1,김민준\n2,이서연\n,박지호\n".encode()).get_data(as_text=True))
+    page = html.unescape(
+        upload(client, classroom, "번호,이름\n1,김민준\n2,이서연\n,박지호\n".encode()).get_data(as_text=True)
+    )
     assert problem_lines(page) == [
         "3행: 20502 아이디는 이미 다른 사람이 쓰고 있어요(지난 학년도 학생일 수 있어요). 아이디 열에 이 행의 아이디를 적어 주세요.",
-        "4행: 학번 아이디를 만들려면 번호가 필요해요. 번호를 넣거나 이 행에 아이디를 적어 주세요."]
+        "4행: 학번 아이디를 만들려면 번호가 필요해요. 번호를 넣거나 이 행에 아이디를 적어 주세요.",
+    ]
     assert "문제 없는 행 1개만 가져오기 (3–4행 제외)" in page
     unnamed = make_classroom(teacher, name="보건 A반")
     page = html.unescape(upload(client, unnamed, "번호,이름\n1,김민준\n".encode()).get_data(as_text=True))
-    assert problem_lines(page) == ['새 아이디는 학번으로 만드는데, 학번에는 학년과 반이 필요해요. 학년과 반 열을 넣거나, '
-                                   '학급 이름을 2학년 5반처럼 바꿔 주세요(지금 이름: "보건 A반").']
+    assert problem_lines(page) == [
+        "새 아이디는 학번으로 만드는데, 학번에는 학년과 반이 필요해요. 학년과 반 열을 넣거나, "
+        '학급 이름을 2학년 5반처럼 바꿔 주세요(지금 이름: "보건 A반").'
+    ]
     assert 'name="payload"' not in page
 
 
@@ -575,7 +656,11 @@ CLI_FILES = [
     ("long name", "x.csv", ("이름\n" + "가" * 81 + "\n김민준\n").encode()),
     ("neis title row", "2-6.xlsx", samples.neis_xlsx(3, broken={2: [2, 6, "둘", "이서연", "여"]})),
     ("dimension claim", "x.xlsx", samples.dimension_claim(samples.xlsx([["이름"], ["김민준"]]))),
-    ("formatting on the last row", "x.xlsx", samples.formatting_on_last_row(samples.xlsx([["이름"], ["김민준"]]))),
+    (
+        "formatting on the last row",
+        "x.xlsx",
+        samples.formatting_on_last_row(samples.xlsx([["이름"], ["김민준"]])),
+    ),
     ("zip bomb", "x.xlsx", samples.zip_bomb(9)),
     ("understated zip", "x.xlsx", samples.understate_size(samples.zip_bomb(9), samples.SHEET)),
     ("too many rows", "x.csv", "\n".join(["이름", *samples.student_names(1001)]).encode()),
@@ -584,19 +669,36 @@ CLI_FILES = [
 
 
 @pytest.mark.parametrize("name, filename, data", CLI_FILES, ids=[f[0] for f in CLI_FILES])
-def test_the_command_line_says_what_the_web_preview_says(app, client, runner, classroom, tmp_path, name, filename, data):
+def test_the_command_line_says_what_the_web_preview_says(
+    app, client, runner, classroom, tmp_path, name, filename, data
+):
     page = html.unescape(upload(client, classroom, data, filename).get_data(as_text=True))
     path = tmp_path / filename
     path.write_bytes(data)
     result = runner.invoke(args=["roster", "import", str(path), "--class-id", str(classroom), "--dry-run"])
-    printed = [line.removeprefix(f"{path}:") for line in result.output.splitlines() if line.startswith(str(path))]
-    said = [re.sub(r"^(\d+): ", r"\1행: ", line.lstrip(": ")) for line in printed if "headings are on line" not in line]
+    printed = [
+        line.removeprefix(f"{path}:") for line in result.output.splitlines() if line.startswith(str(path))
+    ]
+    said = [
+        re.sub(r"^(\d+): ", r"\1행: ", line.lstrip(": "))
+        for line in printed
+        if "headings are on line" not in line
+    ]
     assert said == problem_lines(page)
     assert (result.exit_code == 0) == (CONFIRM_ALL in page), result.output
     if "새 학생" in page:
         new = int(re.search(r"새 학생 (\d+)명", page).group(1))
-        leave_out = runner.invoke(args=["roster", "import", str(path), "--class-id", str(classroom), "--dry-run",
-                                        "--leave-out-problem-rows"])
+        leave_out = runner.invoke(
+            args=[
+                "roster",
+                "import",
+                str(path),
+                "--class-id",
+                str(classroom),
+                "--dry-run",
+                "--leave-out-problem-rows",
+            ]
+        )
         assert leave_out.exit_code == 0 and f"Dry run: {new} new" in leave_out.output
     assert counts(app) == (1, 0)
 
@@ -605,9 +707,15 @@ def test_the_command_line_imports_the_good_rows_only_when_told(app, runner, clas
     path = tmp_path / "2-6.csv"
     path.write_bytes(samples.class_csv(5, broken_line=3))
     refused = runner.invoke(args=["roster", "import", str(path), "--class-id", str(classroom)])
-    assert refused.exit_code == 1 and "--leave-out-problem-rows to import the 4 rows without problems (lines 3 left out)" in refused.output
+    assert (
+        refused.exit_code == 1
+        and "--leave-out-problem-rows to import the 4 rows without problems (lines 3 left out)"
+        in refused.output
+    )
     assert counts(app) == (1, 0)
-    done = runner.invoke(args=["roster", "import", str(path), "--class-id", str(classroom), "--leave-out-problem-rows"])
+    done = runner.invoke(
+        args=["roster", "import", str(path), "--class-id", str(classroom), "--leave-out-problem-rows"]
+    )
     assert done.exit_code == 0 and "Imported: 4 new" in done.output and "Left out: lines 3." in done.output
     cards = [line.split("\t") for line in done.output.splitlines() if "\t" in line]
     assert [name for _username, _password, name in cards] == ["김민준", "박지호", "최하은", "정도윤"]
@@ -618,7 +726,9 @@ def test_the_command_line_imports_the_good_rows_only_when_told(app, runner, clas
 def test_a_whole_grade_of_1000_long_names_goes_through_preview_and_confirm(app, client, classroom):
     """The row limit, with every name at its longest: the confirm form still fits a request."""
     rows = [f"2,{1 + n // 35},{1 + n % 35},{'가' * 75}{n:05d}" for n in range(1000)]
-    page = upload(client, classroom, samples.csv_bytes(["학년,반,번호,이름", *rows]), "2학년.csv").get_data(as_text=True)
+    page = upload(client, classroom, samples.csv_bytes(["학년,반,번호,이름", *rows]), "2학년.csv").get_data(
+        as_text=True
+    )
     payload = re.search(r'name="payload" value="([^"]+)"', page).group(1)
     assert len(payload) < app.config.get("MAX_FORM_MEMORY_SIZE", 500_000) // 2, len(payload)
     cards = confirm(client, classroom, page)
@@ -629,12 +739,18 @@ def test_a_whole_grade_of_1000_long_names_goes_through_preview_and_confirm(app, 
 def test_erasing_an_imported_student_takes_their_id_out_of_the_import_event(app, client, classroom):
     from dongui.school.privacy import delete_student
 
-    confirm(client, classroom, upload(client, classroom, "번호,이름\n1,김민준\n2,이서연\n".encode()).get_data(as_text=True))
+    confirm(
+        client,
+        classroom,
+        upload(client, classroom, "번호,이름\n1,김민준\n2,이서연\n".encode()).get_data(as_text=True),
+    )
     with app.app_context():
         minjun = db.session.execute(sa.select(User).filter_by(display_name="김민준")).scalar_one()
         seoyeon = db.session.execute(sa.select(User.id).filter_by(display_name="이서연")).scalar_one()
         minjun_id = minjun.id
         delete_student(minjun, None)
         db.session.commit()
-        detail = db.session.execute(sa.select(AuditEvent.detail).filter_by(action="roster.import")).scalar_one()
+        detail = db.session.execute(
+            sa.select(AuditEvent.detail).filter_by(action="roster.import")
+        ).scalar_one()
     assert detail["created"] == [seoyeon] and minjun_id not in detail["created"]

@@ -38,9 +38,16 @@ def test_a_neis_export_with_a_title_row_is_read_from_its_headings():
     assert codes(preview) == []
     assert preview.header_line == 3 and preview.titles == [(1, samples.NEIS_TITLE)]
     assert [(heading, field) for heading, field in preview.headings] == [
-        ("학년", "grade"), ("반", "class"), ("번호", "number"), ("성명", "name")]
+        ("학년", "grade"),
+        ("반", "class"),
+        ("번호", "number"),
+        ("성명", "name"),
+    ]
     assert [(r.line, r.grade, r.class_no, r.number, r.name) for r in preview.rows] == [
-        (4, "2", "6", 1, "김민준"), (5, "2", "6", 2, "이서연"), (6, "2", "6", 3, "박지호")]
+        (4, "2", "6", 1, "김민준"),
+        (5, "2", "6", 2, "이서연"),
+        (6, "2", "6", 3, "박지호"),
+    ]
 
 
 def test_the_headings_are_looked_for_in_the_first_ten_filled_rows_only():
@@ -129,7 +136,7 @@ def test_reading_stops_after_a_long_run_of_empty_rows():
     sheet = workbook.active
     sheet.append(["이름"])
     sheet.append(["김민준"])
-    sheet.cell(row=2 + EMPTY_RUN, column=1, value="이서연")          # after EMPTY_RUN - 1 empty rows
+    sheet.cell(row=2 + EMPTY_RUN, column=1, value="이서연")  # after EMPTY_RUN - 1 empty rows
     sheet.cell(row=2 + EMPTY_RUN + EMPTY_RUN + 1, column=1, value="지워진 서식")  # after EMPTY_RUN
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -170,8 +177,11 @@ def test_a_workbook_with_thousands_of_members_or_a_dtd_is_refused():
         for n in range(roster_files.MAX_ZIP_MEMBERS + 1):
             archive.writestr(f"x/{n}.xml", "<a/>")
     assert codes(parse_upload("x.xlsx", buffer.getvalue())) == [(0, "unpacked_too_big")]
-    entity = samples.rewrite_member(THREE, samples.SHEET, lambda text: text.replace(
-        "<worksheet", '<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1))
+    entity = samples.rewrite_member(
+        THREE,
+        samples.SHEET,
+        lambda text: text.replace("<worksheet", '<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1),
+    )
     assert codes(parse_upload("x.xlsx", entity)) == [(0, "wrong_type")]
 
 
@@ -191,24 +201,37 @@ def test_a_million_short_lines_are_read_without_keeping_them():
     assert len(sheet.lines) == 5 and sheet.more
 
 
-@pytest.mark.parametrize("filename, data, code", [
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "old_excel"),
-    ("명단.xls", "이름\n김민준\n".encode(), "old_excel"),
-    ("명단.xlsx", "이름\n김민준\n".encode(), "wrong_type"),
-    ("명단.pdf", b"%PDF-1.4", "wrong_type"),
-    ("명단.csv", "이름\n김민준\n".encode("utf-16"), "wrong_type"),
-    ("명단.csv", b"\x80\x81\xff\xfe\n", "encoding"),
-    ("명단.csv", b" \n\n", "empty"),
-])
+@pytest.mark.parametrize(
+    "filename, data, code",
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "old_excel"),
+        ("명단.xls", "이름\n김민준\n".encode(), "old_excel"),
+        ("명단.xlsx", "이름\n김민준\n".encode(), "wrong_type"),
+        ("명단.pdf", b"%PDF-1.4", "wrong_type"),
+        ("명단.csv", "이름\n김민준\n".encode("utf-16"), "wrong_type"),
+        ("명단.csv", b"\x80\x81\xff\xfe\n", "encoding"),
+        ("명단.csv", b" \n\n", "empty"),
+    ],
+)
 def test_files_that_are_not_a_class_list_say_what_to_do(filename, data, code):
     assert codes(parse_upload(filename, data)) == [(0, code)]
 
 
 def test_rows_and_cells_without_references_are_counted_in_order():
     """Some programs write <row> and <c> without r="…": rows and columns are then counted."""
-    rows = ('<row><c t="inlineStr"><is><t>이름</t></is></c><c t="inlineStr"><is><t>번호</t></is></c></row>'
-            '<row><c t="inlineStr"><is><t>김민준</t></is></c><c><v>3</v></c></row>')
-    data = samples.rewrite_member(samples.xlsx([]), samples.SHEET, lambda text: text.replace(
-        "<sheetData/>", f"<sheetData>{rows}</sheetData>").replace("<sheetData></sheetData>", f"<sheetData>{rows}</sheetData>"))
+    rows = (
+        '<row><c t="inlineStr"><is><t>이름</t></is></c><c t="inlineStr"><is><t>번호</t></is></c></row>'
+        '<row><c t="inlineStr"><is><t>김민준</t></is></c><c><v>3</v></c></row>'
+    )
+    data = samples.rewrite_member(
+        samples.xlsx([]),
+        samples.SHEET,
+        lambda text: text.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>").replace(
+            "<sheetData></sheetData>", f"<sheetData>{rows}</sheetData>"
+        ),
+    )
     sheet = read_sheet("x.xlsx", data, max_lines=10)
-    assert [(line.number, line.cells) for line in sheet.lines] == [(1, ("이름", "번호")), (2, ("김민준", "3"))]
+    assert [(line.number, line.cells) for line in sheet.lines] == [
+        (1, ("이름", "번호")),
+        (2, ("김민준", "3")),
+    ]

@@ -43,8 +43,10 @@ def test_random_bytes_never_raise(data, filename):
 
 
 @settings(max_examples=300, deadline=None)
-@given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.integers(0, 2)),
-                      max_size=8), filename=FILENAMES)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.integers(0, 2)), max_size=8),
+    filename=FILENAMES,
+)
 def test_mutated_files_never_raise(edits, filename):
     parse_upload(filename, mutate(VALID, edits))
 
@@ -60,21 +62,30 @@ def teacher_client(app, client, make_user, make_school, make_classroom):
 
 def table_counts(app):
     with app.app_context():
-        return tuple(db.session.execute(sa.select(sa.func.count()).select_from(m)).scalar_one()
-                     for m in (User, Enrollment))
+        return tuple(
+            db.session.execute(sa.select(sa.func.count()).select_from(m)).scalar_one()
+            for m in (User, Enrollment)
+        )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=FIXTURES)
-@given(data=st.one_of(st.binary(max_size=1500),
-                      st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.integers(0, 2)),
-                               max_size=6).map(lambda edits: mutate(VALID, edits))),
-       filename=FILENAMES)
+@given(
+    data=st.one_of(
+        st.binary(max_size=1500),
+        st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.integers(0, 2)), max_size=6).map(
+            lambda edits: mutate(VALID, edits)
+        ),
+    ),
+    filename=FILENAMES,
+)
 def test_any_upload_answers_without_500_and_writes_nothing(app, teacher_client, data, filename):
     client, classroom = teacher_client
     before = table_counts(app)
-    response = client.post(f"/teach/classes/{classroom}/import",
-                           data={"file": (io.BytesIO(data), filename or "f")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/teach/classes/{classroom}/import",
+        data={"file": (io.BytesIO(data), filename or "f")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert table_counts(app) == before  # a preview never writes
 
@@ -84,8 +95,11 @@ HANGUL = st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=FIXTURES)
-@given(names=st.lists(HANGUL, min_size=1, max_size=40, unique=True), numbered=st.booleans(),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp949"]))
+@given(
+    names=st.lists(HANGUL, min_size=1, max_size=40, unique=True),
+    numbered=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp949"]),
+)
 def test_valid_rosters_import_exactly_their_rows(app, names, numbered, encoding):
     lines = ["번호,이름" if numbered else "이름"]
     lines += [f"{n},{name}" if numbered else name for n, name in enumerate(names, start=1)]
@@ -99,8 +113,13 @@ def test_valid_rosters_import_exactly_their_rows(app, names, numbered, encoding)
             school = School(name="S", slug="valid")
             db.session.add(school)
             db.session.flush()
-        teacher = User(school_id=school.id, username=f"teacher-{next(TEACHER_NUMBERS)}",
-                       display_name="T", role=Role.TEACHER, password_hash="x")
+        teacher = User(
+            school_id=school.id,
+            username=f"teacher-{next(TEACHER_NUMBERS)}",
+            display_name="T",
+            role=Role.TEACHER,
+            password_hash="x",
+        )
         db.session.add(teacher)
         classroom = create_classroom(school, teacher, "반", 2026)
         preview = build_preview("명단.csv", data, classroom, teacher)
@@ -108,8 +127,10 @@ def test_valid_rosters_import_exactly_their_rows(app, names, numbered, encoding)
         result = apply_import(preview, classroom, teacher)
         db.session.commit()
         imported = db.session.execute(
-            sa.select(User.display_name, Enrollment.number).join(Enrollment, Enrollment.student_id == User.id)
-            .where(Enrollment.classroom_id == classroom.id)).all()
+            sa.select(User.display_name, Enrollment.number)
+            .join(Enrollment, Enrollment.student_id == User.id)
+            .where(Enrollment.classroom_id == classroom.id)
+        ).all()
         assert result.created == len(result.cards) == len(names)
         assert sorted(name for name, _n in imported) == sorted(names)
         if numbered:

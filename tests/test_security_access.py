@@ -45,12 +45,13 @@ def foreign_requests(app, viewer: Viewer):
         else:
             for option in viewer.options:
                 if option.needs in rule.arguments and option.applies(rule):
-                    values = {**viewer.own, **{k: v for k, v in option.values.items()
-                                               if k in rule.arguments}}
+                    values = {**viewer.own, **{k: v for k, v in option.values.items() if k in rule.arguments}}
                     combos.append((values, option.label))
             if not combos:
-                pytest.fail(f"the security walk has no foreign value for {rule.rule} "
-                            f"({rule.endpoint}) as {viewer.role}: add an Option")
+                pytest.fail(
+                    f"the security walk has no foreign value for {rule.rule} "
+                    f"({rule.endpoint}) as {viewer.role}: add an Option"
+                )
         for method in sorted(rule.methods & WALKED_METHODS):
             seen = set()
             for values, label in combos:
@@ -74,8 +75,13 @@ def is_login_redirect(response, path: str) -> bool:
         return False
     location = urlsplit(response.headers["Location"])
     target = parse_qs(location.query).get("next", [""])[0]
-    return (location.netloc in ("", "localhost") and location.path == "/login"
-            and target == path and target.startswith("/") and not target.startswith("//"))
+    return (
+        location.netloc in ("", "localhost")
+        and location.path == "/login"
+        and target == path
+        and target.startswith("/")
+        and not target.startswith("//")
+    )
 
 
 def check_signed_out(rule, method, path, response) -> list[str]:
@@ -87,8 +93,10 @@ def check_signed_out(rule, method, path, response) -> list[str]:
             return [f"{where}: public, but sent to sign in"]
         return []
     if not is_login_redirect(response, path):
-        return [f"{where}: expected 302 to /login?next={path}, got {response.status_code} "
-                f"{response.headers.get('Location', '')}"]
+        return [
+            f"{where}: expected 302 to /login?next={path}, got {response.status_code} "
+            f"{response.headers.get('Location', '')}"
+        ]
     return []
 
 
@@ -142,8 +150,9 @@ def test_every_route_refuses_foreign_objects_to_every_role(app, client, role):
             problems += check_signed_out(rule, method, path, response)
         else:
             problems += check_signed_in(viewer, rule, method, path, label, response)
-        problems += [f"{viewer.role} {method} {path} shows {name}"
-                     for name in leaked_names(response, path, foreign)]
+        problems += [
+            f"{viewer.role} {method} {path} shows {name}" for name in leaked_names(response, path, foreign)
+        ]
         if rule.endpoint == "auth.logout" and viewer.key is not None:
             sign_in(client, world, viewer)  # carry on signed in
     assert not problems, "\n".join(problems)
@@ -175,8 +184,9 @@ def test_each_role_reaches_its_own_objects(app, client, role):
         problems += [f"{role} GET {path} shows {name}" for name in leaked_names(response, path, foreign)]
         expected = expected_own_status(role, rule.endpoint)
         if response.status_code != expected:
-            problems.append(f"{role} GET {path} ({rule.endpoint}): expected {expected}, "
-                            f"got {response.status_code}")
+            problems.append(
+                f"{role} GET {path} ({rule.endpoint}): expected {expected}, got {response.status_code}"
+            )
         elif expected == 302 and role is None and not is_login_redirect(response, path):
             problems.append(f"signed out GET {path}: not sent to sign in with next={path}")
     assert not problems, "\n".join(problems)
@@ -199,14 +209,20 @@ def test_own_objects_by_post_and_the_admins_read_only_view(app, client):
     login(client, world.usernames["admin:A"])
     assert client.post(f"/admin/teachers/{world['teacher:A2']}/reset").status_code == 200
     class_a2, pupil_a2 = world["class:A2"], world["pupil:A2"]
-    for path in (f"/teach/classes/{class_a2}", f"/teach/classes/{class_a2}/students/{pupil_a2}",
-                 f"/teach/classes/{class_a2}/modules/{STUDENT_MODULE}",
-                 f"/teach/classes/{class_a2}/export.csv"):
+    for path in (
+        f"/teach/classes/{class_a2}",
+        f"/teach/classes/{class_a2}/students/{pupil_a2}",
+        f"/teach/classes/{class_a2}/modules/{STUDENT_MODULE}",
+        f"/teach/classes/{class_a2}/export.csv",
+    ):
         response = client.post(path) if path.endswith(".csv") else client.get(path)
         assert response.status_code == 200, path
         assert "NmPupilA2" in response.get_data(as_text=True), path
-    for path in (f"/teach/classes/{class_a2}/roster", f"/teach/classes/{class_a2}/questions",
-                 f"/teach/classes/{class_a2}/settings"):
+    for path in (
+        f"/teach/classes/{class_a2}/roster",
+        f"/teach/classes/{class_a2}/questions",
+        f"/teach/classes/{class_a2}/settings",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -226,8 +242,12 @@ def test_form_fields_that_name_objects_are_checked_too(app, client):
     for username in ("teacher:B1", "pupil:A2", "admin:B"):
         client.post(f"{base}/teachers", data={"username": world.usernames[username]})
     assert client.post(f"{base}/assignments", data={"module": STAFF_MODULE}).status_code == 400
-    assert client.post(f"{base}/students/{pupil_a1}/excuse",
-                       data={"module": OTHER_STUDENT_MODULE, "excused": "1"}).status_code == 400
+    assert (
+        client.post(
+            f"{base}/students/{pupil_a1}/excuse", data={"module": OTHER_STUDENT_MODULE, "excused": "1"}
+        ).status_code
+        == 400
+    )
     client.post("/logout")
     login(client, world.usernames["pupil:A1"])
     client.post("/join", data={"join_code": world.texts["class:B1"][1]})  # another school's code
@@ -235,13 +255,15 @@ def test_form_fields_that_name_objects_are_checked_too(app, client):
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     client.post("/logout")
     login(client, world.usernames["mate:A1"])  # a classmate submits the pupil's form
-    response = client.post(f"/learn/{STUDENT_MODULE}/quiz",
-                           data={"token": token, "q-q1": "a", "q-q2": "a", "q-q3": "b"})
+    response = client.post(
+        f"/learn/{STUDENT_MODULE}/quiz", data={"token": token, "q-q1": "a", "q-q2": "a", "q-q3": "b"}
+    )
     assert response.status_code == 400
     client.post("/logout")
     login(client, world.usernames["admin:A"])
     for successor in ("teacher:B1", "pupil:A1", "admin:B"):
-        response = client.post(f"/admin/teachers/{world['teacher:A1']}/reassign",
-                               data={"successor": world[successor]})
+        response = client.post(
+            f"/admin/teachers/{world['teacher:A1']}/reassign", data={"successor": world[successor]}
+        )
         assert response.status_code == 404, successor
     assert changes(before, snapshot(app)) == {}

@@ -39,13 +39,19 @@ def answer_field(world) -> str:
 POST_BODIES = {
     "auth.login": lambda w, x: {"username": w.usernames["pupil:A1"], "password": PASSWORD},
     "auth.lang": lambda w, x: {"lang": "en", "next": "/help"},
-    "auth.signup": lambda w, x: {"join_code": w.texts["class:A1"][1], "display_name": "NmNewKid",
-                                 "username": "new-kid", "password": "plum-orbit-canyon-7341",
-                                 "confirm_password": "plum-orbit-canyon-7341"},
+    "auth.signup": lambda w, x: {
+        "join_code": w.texts["class:A1"][1],
+        "display_name": "NmNewKid",
+        "username": "new-kid",
+        "password": "plum-orbit-canyon-7341",
+        "confirm_password": "plum-orbit-canyon-7341",
+    },
     "auth.logout": lambda w, x: {},
-    "auth.password": lambda w, x: {"current_password": PASSWORD,
-                                   "new_password": "plum-orbit-canyon-7341",
-                                   "confirm_password": "plum-orbit-canyon-7341"},
+    "auth.password": lambda w, x: {
+        "current_password": PASSWORD,
+        "new_password": "plum-orbit-canyon-7341",
+        "confirm_password": "plum-orbit-canyon-7341",
+    },
     "auth.join": lambda w, x: {"join_code": w.texts["class:A2"][1]},
     "learn.step_done": lambda w, x: {"action": "finish"},
     "learn.quiz": lambda w, x: {"token": x["quiz_token"], "q-q1": "a", "q-q2": "a", "q-q3": "b"},
@@ -61,16 +67,27 @@ POST_BODIES = {
     "teach.excuse": lambda w, x: {"module": STUDENT_MODULE, "excused": "1"},
     "teach.assign": lambda w, x: {"module": OTHER_STUDENT_MODULE, "due_on": "2026-12-24"},
     "teach.answer_question": lambda w, x: {answer_field(w): "NmNewAnswer"},
-    "admin.settings": lambda w, x: {"name": "NmRenamedSchool", "timezone": "Asia/Seoul",
-                                    "default_locale": "en", "allow_self_signup": "y",
-                                    "help_contacts": "NmNewContact | 02-111-1111"},
+    "admin.settings": lambda w, x: {
+        "name": "NmRenamedSchool",
+        "timezone": "Asia/Seoul",
+        "default_locale": "en",
+        "allow_self_signup": "y",
+        "help_contacts": "NmNewContact | 02-111-1111",
+    },
     "admin.teachers": lambda w, x: {"display_name": "NmNewTeacher", "username": "new-teacher"},
     "admin.set_teacher_active": lambda w, x: {"active": "0"},
     "admin.reassign": lambda w, x: {"successor": w["teacher:A2"]},
     "admin.student_delete": lambda w, x: {"username": w.usernames["pupil:A1"]},
 }
-CSRF_USER = {"public": None, "signed_in": "pupil:A1", "learner": "pupil:A1", "student": "pupil:A1",
-             "staff": "teacher:A1", "admin": "admin:A", "district": "dadmin:D"}
+CSRF_USER = {
+    "public": None,
+    "signed_in": "pupil:A1",
+    "learner": "pupil:A1",
+    "student": "pupil:A1",
+    "staff": "teacher:A1",
+    "admin": "admin:A",
+    "district": "dadmin:D",
+}
 
 
 def csrf_values(world, endpoint: str, rule) -> dict:
@@ -102,8 +119,9 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app, client):
     client.post("/logout", data={"csrf_token": csrf_token_of(client, "/learn")})
     login_with_csrf(client, world.usernames["teacher:A1"])
     token = csrf_token_of(client, f"/teach/classes/{world['class:A1']}/import")
-    page = client.post(f"/teach/classes/{world['class:A1']}/import",
-                       data={"file": roster_file(), "csrf_token": token}).get_data(as_text=True)
+    page = client.post(
+        f"/teach/classes/{world['class:A1']}/import", data={"file": roster_file(), "csrf_token": token}
+    ).get_data(as_text=True)
     extra["roster_payload"] = re.search(r'name="payload" value="([^"]+)"', page).group(1)
     client.post("/logout", data={"csrf_token": csrf_token_of(client, "/teach")})
 
@@ -130,8 +148,10 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app, client):
                 response = client.post(path, data=data)
                 tried += 1
                 if response.status_code != 400 or len(refused) != count + 1:
-                    problems.append(f"{user} POST {path} ({rule.endpoint}) with token {forged!r}: "
-                                    f"{response.status_code}, refused as CSRF: {len(refused) > count}")
+                    problems.append(
+                        f"{user} POST {path} ({rule.endpoint}) with token {forged!r}: "
+                        f"{response.status_code}, refused as CSRF: {len(refused) > count}"
+                    )
                 if "lang=" in response.headers.get("Set-Cookie", ""):
                     problems.append(f"POST {path} set the language cookie without a token")
             diff = changes(before, snapshot(app))
@@ -145,6 +165,11 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app, client):
     assert not problems, "\n".join(problems)
     assert tried == 2 * len(posts)
     # With the token, the same sign-in and language switch work.
-    assert client.post("/lang", data={**POST_BODIES["auth.lang"](world, extra),
-                                      "csrf_token": csrf_token_of(client, "/help")}).status_code == 302
+    assert (
+        client.post(
+            "/lang",
+            data={**POST_BODIES["auth.lang"](world, extra), "csrf_token": csrf_token_of(client, "/help")},
+        ).status_code
+        == 302
+    )
     login_with_csrf(client, world.usernames["pupil:A1"])

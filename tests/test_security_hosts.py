@@ -98,12 +98,22 @@ def extra_pages(client, world, role) -> list[tuple[str, object]]:
     token = {"csrf_token": csrf_token_of(client, "/help")}
     if role == Role.TEACHER:
         base = f"/teach/classes/{world['class:A1']}"
-        return [(f"{base}/students/<id>/reset",
-                 client.post(f"{base}/students/{world['mate:A1']}/reset", data=token)),
-                (f"{base}/import", client.post(f"{base}/import", data={"file": roster_file(), **token}))]
+        return [
+            (
+                f"{base}/students/<id>/reset",
+                client.post(f"{base}/students/{world['mate:A1']}/reset", data=token),
+            ),
+            (f"{base}/import", client.post(f"{base}/import", data={"file": roster_file(), **token})),
+        ]
     if role == Role.ADMIN:
-        return [("/admin/teachers/<id>/reset",
-                 client.post(f"/admin/teachers/{world['teacher:A2']}/reset", data={**token, "confirmed": "yes"}))]
+        return [
+            (
+                "/admin/teachers/<id>/reset",
+                client.post(
+                    f"/admin/teachers/{world['teacher:A2']}/reset", data={**token, "confirmed": "yes"}
+                ),
+            )
+        ]
     return []
 
 
@@ -131,8 +141,10 @@ def test_no_page_refers_to_another_host_and_every_post_form_has_a_token(app, cli
     assert any(f'href="{url}"' in help_page for url in allowed)  # the allowance is used
 
 
-@pytest.mark.parametrize("app_config", [{
-    "WTF_CSRF_ENABLED": True, "LESSONS_DIR": str(ROOT / "lessons"), "QUIZZES_DIR": str(ROOT / "quizzes")}])
+@pytest.mark.parametrize(
+    "app_config",
+    [{"WTF_CSRF_ENABLED": True, "LESSONS_DIR": str(ROOT / "lessons"), "QUIZZES_DIR": str(ROOT / "quizzes")}],
+)
 def test_the_shipped_curriculum_refers_to_no_other_host(app, client, make_user):
     """Every module, step, end page, quiz and teacher preview of lessons/, in both languages."""
     make_user(role=Role.TEACHER, username="reader")
@@ -145,8 +157,12 @@ def test_the_shipped_curriculum_refers_to_no_other_host(app, client, make_user):
     for lang in ("ko", "en"):
         client.set_cookie("lang", lang)
         for slug, steps in modules:
-            paths = [f"/learn/{slug}", f"/learn/{slug}/end", f"/learn/{slug}/quiz",
-                     f"/teach/modules/{slug}"] + [f"/learn/{slug}/{n}" for n in range(1, steps + 1)]
+            paths = [
+                f"/learn/{slug}",
+                f"/learn/{slug}/end",
+                f"/learn/{slug}/quiz",
+                f"/teach/modules/{slug}",
+            ] + [f"/learn/{slug}/{n}" for n in range(1, steps + 1)]
             for path in paths:
                 response = client.get(path)
                 assert response.status_code == 200, path

@@ -16,7 +16,9 @@ HUGE = [2**63, 2**64, 10**30]
 
 
 def int_arguments(rule) -> list[str]:
-    return [name for name, converter in rule._converters.items() if type(converter).__name__ == "IntegerConverter"]
+    return [
+        name for name, converter in rule._converters.items() if type(converter).__name__ == "IntegerConverter"
+    ]
 
 
 def huge_paths(app, own: dict):
@@ -25,8 +27,9 @@ def huge_paths(app, own: dict):
         for name in int_arguments(rule):
             for huge in HUGE:
                 values = {a: own.get(a, 1) for a in rule.arguments}
-                path = "/".join(str(huge) if part == f"<int:{name}>" else part
-                                for part in rule.rule.split("/"))
+                path = "/".join(
+                    str(huge) if part == f"<int:{name}>" else part for part in rule.rule.split("/")
+                )
                 for argument, value in values.items():
                     path = path.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
                 for method in sorted(rule.methods & WALKED_METHODS):
@@ -51,8 +54,16 @@ def test_huge_ids_answer_404_never_500(app, client, role):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("query", [{"page": str(2**63)}, {"page": str(10**30)}, {"page": "-1"},
-                                   {"actor": str(2**63)}, {"actor": str(10**30)}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": str(2**63)},
+        {"page": str(10**30)},
+        {"page": "-1"},
+        {"actor": str(2**63)},
+        {"actor": str(10**30)},
+    ],
+)
 def test_huge_numbers_in_a_query_are_no_500(app, client, make_user, make_school, query):
     school = make_school()
     make_user(role=Role.ADMIN, school_id=school, username="boss")

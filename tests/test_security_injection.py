@@ -42,11 +42,16 @@ CONTACT_NOTE = payload("note")
 CLASS_NAME = FORMULA + SCRIPT + TEMPLATE
 CLASS2_NAME = payload("-c2")
 CLASS2_RENAMED = payload("+ren")
-ROSTER_NAMES = [FORMULA + IMG, "+" + payload("r2"), "-" + payload("r3"), "@" + payload("r4"),
-                JS_URL, payload("r6")]
+ROSTER_NAMES = [
+    FORMULA + IMG,
+    "+" + payload("r2"),
+    "-" + payload("r3"),
+    "@" + payload("r4"),
+    JS_URL,
+    payload("r6"),
+]
 QUESTION = payload("q") + " " + JS_URL
-ANSWER = (f"{SCRIPT}\n\n{IMG}\n\n[x]({JS_URL})\n\n<a href=\"{JS_URL}\">y</a>\n\n"
-          f"**NmBold** `{TEMPLATE}`")
+ANSWER = f'{SCRIPT}\n\n{IMG}\n\n[x]({JS_URL})\n\n<a href="{JS_URL}">y</a>\n\n**NmBold** `{TEMPLATE}`'
 STRONG_PASSWORD = "plum-orbit-canyon-7341"
 
 
@@ -64,7 +69,7 @@ def injection_problems(body: str, where: str) -> list[str]:
             if name.startswith("on"):
                 problems.append(f"{where}: <{tag} {name}=…> (an event handler)")
             if name in URL_ATTRIBUTES and value.strip().lower().startswith("javascript:"):
-                problems.append(f"{where}: <{tag} {name}=\"javascript:…\">")
+                problems.append(f'{where}: <{tag} {name}="javascript:…">')
         if tag == "img" and attributes.get("src") == "x":
             problems.append(f"{where}: <img src=x>")
         if tag == "script" and "src" not in attributes:
@@ -76,8 +81,7 @@ def injection_problems(body: str, where: str) -> list[str]:
 def csv_problems(data: bytes, where: str) -> tuple[list[str], list[str]]:
     """(problems, every cell) of a CSV export."""
     cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
-    problems = [f"{where}: formula cell {cell[:30]!r}" for cell in cells
-                if cell.startswith(FORMULA_STARTS)]
+    problems = [f"{where}: formula cell {cell[:30]!r}" for cell in cells if cell.startswith(FORMULA_STARTS)]
     return problems, cells
 
 
@@ -102,8 +106,12 @@ class Recorder:
 
     def missing(self, expected: dict) -> list[str]:
         """Labels whose page does not show the value, escaped as the templates escape it."""
-        return [f"{where}: {value[:24]!r}" for where, values in expected.items() for value in values
-                if str(escape(value)) not in self.pages.get(where, "")]
+        return [
+            f"{where}: {value[:24]!r}"
+            for where, values in expected.items()
+            for value in values
+            if str(escape(value)) not in self.pages.get(where, "")
+        ]
 
 
 def make_person(app, school_id, username, display_name, role):
@@ -148,13 +156,22 @@ def fill_every_field(app, clients, rec: Recorder) -> dict:
         login(client, username)
     stranger.set_cookie("lang", "en")
 
-    rec.post(admin, "/admin/settings", data={
-        "name": SCHOOL_NAME, "timezone": "Asia/Seoul", "default_locale": "en", "allow_self_signup": "y",
-        "help_contacts": f"{CONTACT_NAME} | {JS_URL} | {CONTACT_NOTE}"})
+    rec.post(
+        admin,
+        "/admin/settings",
+        data={
+            "name": SCHOOL_NAME,
+            "timezone": "Asia/Seoul",
+            "default_locale": "en",
+            "allow_self_signup": "y",
+            "help_contacts": f"{CONTACT_NAME} | {JS_URL} | {CONTACT_NOTE}",
+        },
+    )
     with app.app_context():
         assert db.session.get(School, school_id).name == SCHOOL_NAME
-    rec.post(admin, "/admin/teachers", "teacher card",
-             data={"display_name": WEB_TEACHER_NAME, "username": "w-xss"})
+    rec.post(
+        admin, "/admin/teachers", "teacher card", data={"display_name": WEB_TEACHER_NAME, "username": "w-xss"}
+    )
 
     rec.post(teacher, "/teach/classes", "class created", data={"name": CLASS_NAME, "year": "2026"})
     rec.post(teacher, "/teach/classes", data={"name": CLASS2_NAME, "year": "2026"})
@@ -162,52 +179,93 @@ def fill_every_field(app, clients, rec: Recorder) -> dict:
     base = f"/teach/classes/{first.id}"
     rec.post(teacher, f"/teach/classes/{second.id}/edit", data={"name": CLASS2_RENAMED, "year": "2026"})
     rows = [["이름", "번호"]] + [[name, str(n)] for n, name in enumerate(ROSTER_NAMES, start=1)]
-    preview = rec.post(teacher, f"{base}/import", "roster preview",
-                       data={"file": (io.BytesIO(roster_csv(rows)), "명단.csv")}).get_data(as_text=True)
+    preview = rec.post(
+        teacher, f"{base}/import", "roster preview", data={"file": (io.BytesIO(roster_csv(rows)), "명단.csv")}
+    ).get_data(as_text=True)
     payload_field = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
     rec.post(teacher, f"{base}/import/confirm", "roster cards", data={"payload": payload_field})
-    bad = [["이름", "번호", "아이디", "비밀번호"],
-           [payload("b1"), "<b>1</b>", SCRIPT, ""], [payload("b2"), "2", "ok-name", IMG]]
-    rec.post(teacher, f"{base}/import", "roster problems",
-             data={"file": (io.BytesIO(roster_csv(bad)), "bad.csv")})
+    bad = [
+        ["이름", "번호", "아이디", "비밀번호"],
+        [payload("b1"), "<b>1</b>", SCRIPT, ""],
+        [payload("b2"), "2", "ok-name", IMG],
+    ]
+    rec.post(
+        teacher, f"{base}/import", "roster problems", data={"file": (io.BytesIO(roster_csv(bad)), "bad.csv")}
+    )
     rec.post(teacher, f"{base}/teachers", "co-teacher added", data={"username": "c-xss"})
     rec.post(teacher, f"{base}/assignments", data={"module": STUDENT_MODULE, "due_on": "2026-12-01"})
 
     rec.post(student, "/join", "joined", data={"join_code": first.join_code})
     rec.post(student, f"/learn/classes/{first.id}", data={"body": QUESTION})
     release_questions(app)  # the day's release, so the teacher has the question to answer
-    rec.post(stranger, "/signup", "signed up", data={
-        "join_code": first.join_code, "display_name": SIGNUP_NAME, "username": "sg-xss",
-        "password": STRONG_PASSWORD, "confirm_password": STRONG_PASSWORD})
+    rec.post(
+        stranger,
+        "/signup",
+        "signed up",
+        data={
+            "join_code": first.join_code,
+            "display_name": SIGNUP_NAME,
+            "username": "sg-xss",
+            "password": STRONG_PASSWORD,
+            "confirm_password": STRONG_PASSWORD,
+        },
+    )
     with app.app_context():
         question = db.session.execute(db.select(ClassQuestion)).scalar_one()
         question_id = question.id
-        db.session.add(QuizAttempt(user_id=student_id, module_slug=STUDENT_MODULE, content_hash="h",
-                                   score=3, max_score=3, passed=True, answers={"q1": ["a"]},
-                                   submit_token="xss-attempt"))
+        db.session.add(
+            QuizAttempt(
+                user_id=student_id,
+                module_slug=STUDENT_MODULE,
+                content_hash="h",
+                score=3,
+                max_score=3,
+                passed=True,
+                answers={"q1": ["a"]},
+                submit_token="xss-attempt",
+            )
+        )
         db.session.commit()
         attempt_id = db.session.execute(db.select(QuizAttempt.id)).scalar_one()
-    rec.post(teacher, f"{base}/questions/{question_id}/answer",
-             data={f"q{question_id[:8]}-answer": ANSWER})
+    rec.post(teacher, f"{base}/questions/{question_id}/answer", data={f"q{question_id[:8]}-answer": ANSWER})
     moved = user_id_of(app, display_name=ROSTER_NAMES[5])
     removed = user_id_of(app, display_name=ROSTER_NAMES[4])
     rec.post(teacher, f"{base}/students/{moved}/move", "moved", data={"target": second.id})
     rec.post(teacher, f"{base}/students/{removed}/remove", "removed")
-    rec.post(teacher, f"{base}/students/{student_id}/excuse",
-             data={"module": STUDENT_MODULE, "excused": "1", "next": "student"})
-    return {"school_id": school_id, "first": first.id, "second": second.id, "student_id": student_id,
-            "attempt_id": attempt_id, "question_id": question_id}
+    rec.post(
+        teacher,
+        f"{base}/students/{student_id}/excuse",
+        data={"module": STUDENT_MODULE, "excused": "1", "next": "student"},
+    )
+    return {
+        "school_id": school_id,
+        "first": first.id,
+        "second": second.id,
+        "student_id": student_id,
+        "attempt_id": attempt_id,
+        "question_id": question_id,
+    }
 
 
 def xss_own_values(made: dict) -> dict:
-    return {"class_id": made["first"], "student_id": made["student_id"], "user_id": made["student_id"],
-            "slug": STUDENT_MODULE, "step": 1, "attempt_id": made["attempt_id"],
-            "question_id": made["question_id"], "assignment_id": 0, "action": "remove"}
+    return {
+        "class_id": made["first"],
+        "student_id": made["student_id"],
+        "user_id": made["student_id"],
+        "slug": STUDENT_MODULE,
+        "step": 1,
+        "attempt_id": made["attempt_id"],
+        "question_id": made["question_id"],
+        "assignment_id": 0,
+        "action": "remove",
+    }
 
 
 def test_payloads_in_every_free_text_field_come_out_escaped(app):
-    clients = {name: app.test_client() for name in ("admin", "teacher", "coteacher", "student",
-                                                   "stranger", "signed_out")}
+    clients = {
+        name: app.test_client()
+        for name in ("admin", "teacher", "coteacher", "student", "stranger", "signed_out")
+    }
     rec = Recorder()
     made = fill_every_field(app, clients, rec)
     clients["coteacher"].set_cookie("lang", "en")
@@ -222,14 +280,18 @@ def test_payloads_in_every_free_text_field_come_out_escaped(app):
     # Query strings that pages echo (search boxes, filters, sort orders, `next`).
     reflected = quote(payload("rf"))
     for name, path in (
-            ("admin", f"/admin/students?q={reflected}"),
-            ("admin", f"/admin/audit?action={reflected}&actor={reflected}&target_type={reflected}"
-                      f"&date_from={reflected}&date_to={reflected}&page={reflected}"),
-            ("teacher", f"/teach/classes/{made['first']}?sort={reflected}&show={reflected}"),
-            ("teacher", f"/teach/modules/{STUDENT_MODULE}?lang={reflected}"),
-            ("student", f"/learn/{STUDENT_MODULE}?note={reflected}"),
-            ("signed_out", f"/login?next={reflected}"),
-            ("signed_out", f"/help?{reflected}={reflected}")):
+        ("admin", f"/admin/students?q={reflected}"),
+        (
+            "admin",
+            f"/admin/audit?action={reflected}&actor={reflected}&target_type={reflected}"
+            f"&date_from={reflected}&date_to={reflected}&page={reflected}",
+        ),
+        ("teacher", f"/teach/classes/{made['first']}?sort={reflected}&show={reflected}"),
+        ("teacher", f"/teach/modules/{STUDENT_MODULE}?lang={reflected}"),
+        ("student", f"/learn/{STUDENT_MODULE}?note={reflected}"),
+        ("signed_out", f"/login?next={reflected}"),
+        ("signed_out", f"/help?{reflected}={reflected}"),
+    ):
         response = clients[name].get(path)
         assert response.status_code < 500, path
         rec.check(response, f"{name} GET {path.split('?')[0]}?")
@@ -257,36 +319,60 @@ def test_payloads_in_every_free_text_field_come_out_escaped(app):
     signup_id = user_id_of(app, username="sg-xss")
     rec.post(clients["admin"], f"/admin/users/{signup_id}/delete", "deleted", data={"username": "sg-xss"})
     teacher_id, coteacher_id = user_id_of(app, username="t-xss"), user_id_of(app, username="c-xss")
-    rec.post(clients["admin"], f"/admin/teachers/{teacher_id}/reassign", "reassigned",
-             data={"successor": coteacher_id})
+    rec.post(
+        clients["admin"],
+        f"/admin/teachers/{teacher_id}/reassign",
+        "reassigned",
+        data={"successor": coteacher_id},
+    )
     rec.post(clients["admin"], f"/admin/teachers/{teacher_id}/reset", "staff card", data={"confirmed": "yes"})
     rec.check(clients["student"].get(f"/learn/classes/{made['first']}"), "student answer")
 
     assert not rec.problems, "\n".join(rec.problems)
     # The payloads were really on these pages (escaped), so the checks above had something to find.
     rostered = ROSTER_NAMES[:4] + [STUDENT_NAME, SIGNUP_NAME]
-    assert not rec.missing({
-        "teacher teach.roster": rostered, "teacher teach.dashboard": rostered,
-        "teacher teach.student": [STUDENT_NAME, CLASS_NAME], "teacher teach.questions": [QUESTION],
-        "teacher teach.index": [CLASS_NAME, CLASS2_RENAMED, TEACHER_NAME],
-        "teacher teach.class_settings": [CLASS_NAME, COTEACHER_NAME, STUDENT_NAME],
-        "teacher teach.assignments": [STUDENT_NAME], "teacher teach.cards": [STUDENT_NAME],
-        "teacher help.help_page": [CONTACT_NAME, CONTACT_NOTE],
-        "coteacher teach.dashboard": rostered,
-        "admin admin.teachers": [TEACHER_NAME, COTEACHER_NAME, WEB_TEACHER_NAME, ADMIN_NAME],
-        "admin admin.settings": [SCHOOL_NAME], "admin admin.students": [STUDENT_NAME],
-        "admin admin.student": [STUDENT_NAME, CLASS_NAME], "admin admin.index": [CLASS_NAME],
-        "admin admin.audit": [TEACHER_NAME], "admin admin.student_delete": [STUDENT_NAME],
-        "admin GET /admin/students?": [payload("rf")],
-        "student learn.index": [CLASS_NAME, STUDENT_NAME], "student help.help_page": [CONTACT_NAME],
-        "student learn.class_questions": [QUESTION, CLASS_NAME],
-        "signed_out GET /login?": [payload("rf")],
-        "class created": [CLASS_NAME], "roster preview": ROSTER_NAMES, "roster cards": ROSTER_NAMES,
-        "roster problems": [payload("b1"), "<b>1</b>", SCRIPT], "co-teacher added": [COTEACHER_NAME],
-        "teacher card": [WEB_TEACHER_NAME], "joined": [CLASS_NAME], "signed up": [SIGNUP_NAME],
-        "moved": [ROSTER_NAMES[5], CLASS2_RENAMED], "removed": [ROSTER_NAMES[4]],
-        "deleted": [SIGNUP_NAME], "reassigned": [COTEACHER_NAME], "staff card": [TEACHER_NAME],
-    }) == []
+    assert (
+        not rec.missing(
+            {
+                "teacher teach.roster": rostered,
+                "teacher teach.dashboard": rostered,
+                "teacher teach.student": [STUDENT_NAME, CLASS_NAME],
+                "teacher teach.questions": [QUESTION],
+                "teacher teach.index": [CLASS_NAME, CLASS2_RENAMED, TEACHER_NAME],
+                "teacher teach.class_settings": [CLASS_NAME, COTEACHER_NAME, STUDENT_NAME],
+                "teacher teach.assignments": [STUDENT_NAME],
+                "teacher teach.cards": [STUDENT_NAME],
+                "teacher help.help_page": [CONTACT_NAME, CONTACT_NOTE],
+                "coteacher teach.dashboard": rostered,
+                "admin admin.teachers": [TEACHER_NAME, COTEACHER_NAME, WEB_TEACHER_NAME, ADMIN_NAME],
+                "admin admin.settings": [SCHOOL_NAME],
+                "admin admin.students": [STUDENT_NAME],
+                "admin admin.student": [STUDENT_NAME, CLASS_NAME],
+                "admin admin.index": [CLASS_NAME],
+                "admin admin.audit": [TEACHER_NAME],
+                "admin admin.student_delete": [STUDENT_NAME],
+                "admin GET /admin/students?": [payload("rf")],
+                "student learn.index": [CLASS_NAME, STUDENT_NAME],
+                "student help.help_page": [CONTACT_NAME],
+                "student learn.class_questions": [QUESTION, CLASS_NAME],
+                "signed_out GET /login?": [payload("rf")],
+                "class created": [CLASS_NAME],
+                "roster preview": ROSTER_NAMES,
+                "roster cards": ROSTER_NAMES,
+                "roster problems": [payload("b1"), "<b>1</b>", SCRIPT],
+                "co-teacher added": [COTEACHER_NAME],
+                "teacher card": [WEB_TEACHER_NAME],
+                "joined": [CLASS_NAME],
+                "signed up": [SIGNUP_NAME],
+                "moved": [ROSTER_NAMES[5], CLASS2_RENAMED],
+                "removed": [ROSTER_NAMES[4]],
+                "deleted": [SIGNUP_NAME],
+                "reassigned": [COTEACHER_NAME],
+                "staff card": [TEACHER_NAME],
+            }
+        )
+        == []
+    )
     answer_page = clients["student"].get(f"/learn/classes/{made['first']}").get_data(as_text=True)
     # Markdown formatting is kept; the template syntax stays text.
     assert "<strong>NmBold</strong>" in answer_page and f"<code>{TEMPLATE}</code>" in answer_page

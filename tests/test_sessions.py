@@ -14,6 +14,7 @@ from tests.conftest import base_config, login
 
 # Sign-out ends the session everywhere -------------------------------------------------------
 
+
 def copy_cookie(source, target) -> None:
     """What someone who copied the session cookie (from a shared PC, a proxy) holds."""
     cookie = source.get_cookie("dongui_session")
@@ -70,6 +71,7 @@ def test_the_lifetime_is_a_setting(client, make_user, clock):
 
 # Quick exit signs out ------------------------------------------------------------------------
 
+
 def test_quick_exit_carries_what_its_sign_out_beacon_needs(client, make_user):
     """The button and the Shift shortcut post /logout as a beacon (static/js/dongui.js), with the
     page's token; no inline script (CSP script-src 'self')."""
@@ -94,7 +96,9 @@ def test_the_beacons_post_signs_out_everywhere(app, client, make_user):
     make_user(username="pupil")
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": "pupil", "password": "correct horse battery", "csrf_token": token})
+    client.post(
+        "/login", data={"username": "pupil", "password": "correct horse battery", "csrf_token": token}
+    )
     other = app.test_client()
     copy_cookie(client, other)
     page = client.get("/learn").get_data(as_text=True)
@@ -106,6 +110,7 @@ def test_the_beacons_post_signs_out_everywhere(app, client, make_user):
 
 
 # No timing oracle for one-time passwords -----------------------------------------------------
+
 
 @pytest.fixture
 def hashing_work(monkeypatch):
@@ -121,8 +126,10 @@ def hashing_work(monkeypatch):
     return runs
 
 
-@pytest.mark.parametrize("app_config", [{"PASSWORD_HASH_METHOD": "pbkdf2:sha256:4000",
-                                         "ONE_TIME_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}])
+@pytest.mark.parametrize(
+    "app_config",
+    [{"PASSWORD_HASH_METHOD": "pbkdf2:sha256:4000", "ONE_TIME_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}],
+)
 def test_a_sign_in_costs_the_same_for_every_kind_of_account(app, client, make_user, hashing_work):
     """Today an account with a card's one-time password (hashed cheaply) answered in 42 ms against
     273 ms: a classmate could tell who had never signed in. Now each attempt hashes the same."""
@@ -146,6 +153,7 @@ def test_a_sign_in_costs_the_same_for_every_kind_of_account(app, client, make_us
 
 # Links and cards from PUBLIC_URL --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("app_config", [{"PUBLIC_URL": "https://dongui.school.example"}])
 def test_cards_and_redirects_use_the_public_address_not_the_host_header(app, client, make_user, make_school):
     """Today the staff card printed whatever Host the request came with."""
@@ -153,8 +161,9 @@ def test_cards_and_redirects_use_the_public_address_not_the_host_header(app, cli
     make_user(role=Role.ADMIN, school_id=school, username="boss")
     evil = {"base_url": "http://evil.example", "headers": {"X-Forwarded-Host": "evil.example"}}
     client.post("/login", data={"username": "boss", "password": "correct horse battery"}, **evil)
-    page = client.post("/admin/teachers", data={"display_name": "새 선생님", "username": "new-teacher"},
-                       **evil).get_data(as_text=True)
+    page = client.post(
+        "/admin/teachers", data={"display_name": "새 선생님", "username": "new-teacher"}, **evil
+    ).get_data(as_text=True)
     assert "https://dongui.school.example" in page and "evil.example" not in page
     # A redirect that werkzeug writes in full (a doubled slash, merged).
     response = client.get("/", environ_overrides={"PATH_INFO": "/teach//classes/1"}, **evil)

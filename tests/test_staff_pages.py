@@ -37,17 +37,28 @@ def school_with_activity(app, make_school, make_user, make_classroom):
 def staff_pages(world) -> dict[str, str]:
     class_id, student = world["class"], world["student"]
     return {
-        "teacher": [f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/roster",
-                    f"/teach/classes/{class_id}/students/{student}"],
-        "boss": ["/admin/students", f"/admin/users/{student}", "/admin/teachers",
-                 f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/students/{student}"],
+        "teacher": [
+            f"/teach/classes/{class_id}",
+            f"/teach/classes/{class_id}/roster",
+            f"/teach/classes/{class_id}/students/{student}",
+        ],
+        "boss": [
+            "/admin/students",
+            f"/admin/users/{student}",
+            "/admin/teachers",
+            f"/teach/classes/{class_id}",
+            f"/teach/classes/{class_id}/students/{student}",
+        ],
     }
 
 
-@pytest.mark.parametrize("lang, date_text, today_text", [("en", "November 25, 2026", "November 28, 2026"),
-                                                        ("ko", "2026년 11월 25일", "2026년 11월 28일")])
-def test_staff_see_last_active_as_a_date_only(app, client, school_with_activity, clock, lang, date_text,
-                                              today_text):
+@pytest.mark.parametrize(
+    "lang, date_text, today_text",
+    [("en", "November 25, 2026", "November 28, 2026"), ("ko", "2026년 11월 25일", "2026년 11월 28일")],
+)
+def test_staff_see_last_active_as_a_date_only(
+    app, client, school_with_activity, clock, lang, date_text, today_text
+):
     """Today these pages showed "November 25, 2026, 3:07 PM": a minute a teacher could set beside
     the minute a question came."""
     clock.advance(days=3)  # so that nobody's own visit today is on the pages
@@ -85,8 +96,9 @@ def audit_count(app, action=None) -> int:
         return db.session.execute(select).scalar_one()
 
 
-@pytest.mark.parametrize("path, user", [("/teach/classes/{class}/export.csv", "teacher"),
-                                        ("/admin/export.csv", "boss")])
+@pytest.mark.parametrize(
+    "path, user", [("/teach/classes/{class}/export.csv", "teacher"), ("/admin/export.csv", "boss")]
+)
 def test_exports_that_write_the_activity_log_are_posts(app, client, school_with_activity, path, user):
     """Today a GET wrote the log entry: a link or an image on another site could add entries."""
     path = path.format(**school_with_activity)
@@ -103,14 +115,19 @@ def test_exports_that_write_the_activity_log_are_posts(app, client, school_with_
 def test_an_export_without_the_token_is_refused_and_logs_nothing(app, client, school_with_activity):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": "teacher", "password": "correct horse battery", "csrf_token": token})
+    client.post(
+        "/login", data={"username": "teacher", "password": "correct horse battery", "csrf_token": token}
+    )
     path = f"/teach/classes/{school_with_activity['class']}/export.csv"
     before = audit_count(app)
     assert client.post(path).status_code == 400
     assert audit_count(app) == before
     dashboard = client.get(f"/teach/classes/{school_with_activity['class']}").get_data(as_text=True)
-    form = re.search(r'<form id="export-csv" method="post" action="([^"]+)"[^>]*>\s*<input type="hidden" '
-                     r'name="csrf_token" value="([^"]+)"', dashboard)
+    form = re.search(
+        r'<form id="export-csv" method="post" action="([^"]+)"[^>]*>\s*<input type="hidden" '
+        r'name="csrf_token" value="([^"]+)"',
+        dashboard,
+    )
     assert form and form.group(1) == path
     assert client.post(path, data={"csrf_token": form.group(2)}).status_code == 200
     assert audit_count(app) == before + 1
@@ -120,8 +137,14 @@ def test_every_settings_change_is_in_the_activity_log(app, client, school_with_a
     """Today changing the time zone (or anything else) left no trace."""
     login(client, "boss")
     client.set_cookie("lang", "en")
-    form = {"name": "School 1", "timezone": "Asia/Seoul", "default_locale": "ko",
-            "question_release_hour": "0", "help_contacts": "", "username_pattern": "class_number"}
+    form = {
+        "name": "School 1",
+        "timezone": "Asia/Seoul",
+        "default_locale": "ko",
+        "question_release_hour": "0",
+        "help_contacts": "",
+        "username_pattern": "class_number",
+    }
     page = client.get("/admin/settings").get_data(as_text=True)
     form["name"] = re.search(r'name="name"[^>]*value="([^"]*)"', page).group(1)
     assert client.post("/admin/settings", data=form).status_code == 302
@@ -129,7 +152,9 @@ def test_every_settings_change_is_in_the_activity_log(app, client, school_with_a
     form.update(timezone="Pacific/Kiritimati", question_release_hour="16")
     assert client.post("/admin/settings", data=form).status_code == 302
     with app.app_context():
-        event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "school.settings")).scalar_one()
+        event = db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.action == "school.settings")
+        ).scalar_one()
         assert event.actor_id == school_with_activity["admin"]
         assert event.detail == {"settings": ["question_release_hour", "timezone"]}
     page = client.get("/admin/audit").get_data(as_text=True)

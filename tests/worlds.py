@@ -47,8 +47,11 @@ CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 # Written by signed-in requests on their own schedule (last active, at most every few minutes; the
 # question box's next daily release, by the school's first request after it) or by signing out
 # (the session version moves on, so no copy of the cookie works): not changes a test looks for.
-IGNORED_COLUMNS = {("users", "last_seen_at"), ("schools", "question_release_at"),
-                   ("users", "session_version")}
+IGNORED_COLUMNS = {
+    ("users", "last_seen_at"),
+    ("schools", "question_release_at"),
+    ("users", "session_version"),
+}
 
 
 @dataclass
@@ -68,7 +71,7 @@ class World:
 
 
 def side_of(key: str) -> str:
-    """"pupil:A1" → "A1"; "school:B" → "B"."""
+    """ "pupil:A1" → "A1"; "school:B" → "B"."""
     return key.split(":", 1)[1]
 
 
@@ -82,18 +85,33 @@ def _person(world: World, school: School, key: str, role: Role, display_name: st
 
 
 def _attempt(world: World, key: str, user_id: int, slug: str, score: int = 3) -> None:
-    attempt = QuizAttempt(user_id=user_id, module_slug=slug, content_hash="h", submitted_at=T0,
-                          score=score, max_score=3, passed=score >= 2, answers={"q1": ["a"]},
-                          submit_token=f"world-{key}")
+    attempt = QuizAttempt(
+        user_id=user_id,
+        module_slug=slug,
+        content_hash="h",
+        submitted_at=T0,
+        score=score,
+        max_score=3,
+        passed=score >= 2,
+        answers={"q1": ["a"]},
+        submit_token=f"world-{key}",
+    )
     db.session.add(attempt)
     db.session.flush()
     world.ids[key] = attempt.id
 
 
-def _question(world: World, key: str, classroom_id: int, body: str, status: QuestionStatus,
-              answer: str | None = None) -> None:
-    question = ClassQuestion(classroom_id=classroom_id, body=body, created_on=date(2026, 11, 20),
-                             status=status, answer=answer, answered_at=T0 if answer else None)
+def _question(
+    world: World, key: str, classroom_id: int, body: str, status: QuestionStatus, answer: str | None = None
+) -> None:
+    question = ClassQuestion(
+        classroom_id=classroom_id,
+        body=body,
+        created_on=date(2026, 11, 20),
+        status=status,
+        answer=answer,
+        answered_at=T0 if answer else None,
+    )
     db.session.add(question)
     db.session.flush()
     world.ids[key] = question.id
@@ -110,27 +128,63 @@ def _classroom(world: World, school: School, teacher, side: str, admin) -> None:
     mate = _person(world, school, f"mate:{side}", Role.STUDENT, f"NmMate{side}")
     for number, student in enumerate((pupil, mate), start=1):
         db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=number))
-    assignment = Assignment(classroom_id=classroom.id, module_slug=STUDENT_MODULE, position=1,
-                            due_on=date(2026, 12, 1), assigned_by=teacher.id, assigned_at=T0)
+    assignment = Assignment(
+        classroom_id=classroom.id,
+        module_slug=STUDENT_MODULE,
+        position=1,
+        due_on=date(2026, 12, 1),
+        assigned_by=teacher.id,
+        assigned_at=T0,
+    )
     db.session.add(assignment)
-    db.session.add(Excusal(classroom_id=classroom.id, student_id=mate.id, module_slug=STUDENT_MODULE,
-                           excused_by=teacher.id, at=T0))
+    db.session.add(
+        Excusal(
+            classroom_id=classroom.id,
+            student_id=mate.id,
+            module_slug=STUDENT_MODULE,
+            excused_by=teacher.id,
+            at=T0,
+        )
+    )
     db.session.flush()
     world.ids[f"assignment:{side}"] = assignment.id
     for student in (pupil, mate):
-        db.session.add(ModuleProgress(user_id=student.id, module_slug=STUDENT_MODULE, started_at=T0,
-                                      last_step=2, lesson_done_at=T0, quiz_passed_at=T0,
-                                      best_score=1.0, attempts=1, content_hash="h"))
+        db.session.add(
+            ModuleProgress(
+                user_id=student.id,
+                module_slug=STUDENT_MODULE,
+                started_at=T0,
+                last_step=2,
+                lesson_done_at=T0,
+                quiz_passed_at=T0,
+                best_score=1.0,
+                attempts=1,
+                content_hash="h",
+            )
+        )
     _attempt(world, f"attempt:{side}", pupil.id, STUDENT_MODULE)
     _attempt(world, f"attempt-other:{side}", pupil.id, OTHER_STUDENT_MODULE)
     _attempt(world, f"attempt-mate:{side}", mate.id, STUDENT_MODULE, score=1)
     _attempt(world, f"attempt-teacher:{side}", teacher.id, STUDENT_MODULE)
-    _question(world, f"question:{side}", classroom.id, f"NmQuestion{side}", QuestionStatus.ANSWERED,
-              answer=f"NmAnswer{side}")
+    _question(
+        world,
+        f"question:{side}",
+        classroom.id,
+        f"NmQuestion{side}",
+        QuestionStatus.ANSWERED,
+        answer=f"NmAnswer{side}",
+    )
     _question(world, f"newq:{side}", classroom.id, f"NmNewQuestion{side}", QuestionStatus.NEW)
     _question(world, f"hiddenq:{side}", classroom.id, f"NmHiddenQuestion{side}", QuestionStatus.HIDDEN)
-    record_audit(school.id, teacher.id, "student.excuse", "user", mate.id, classroom=classroom.id,
-                 module=STUDENT_MODULE)
+    record_audit(
+        school.id,
+        teacher.id,
+        "student.excuse",
+        "user",
+        mate.id,
+        classroom=classroom.id,
+        module=STUDENT_MODULE,
+    )
     record_audit(school.id, teacher.id, "class.export", "classroom", classroom.id)
 
 
@@ -139,9 +193,11 @@ def build_world(app) -> World:
     world = World()
     with app.app_context():
         for side in SIDES:
-            school = School(name=f"NmSchool{side}", slug=f"nm-school-{side.lower()}",
-                            help_contacts=[{"name": f"NmContact{side}", "phone": "02-000-0000",
-                                            "note": ""}])
+            school = School(
+                name=f"NmSchool{side}",
+                slug=f"nm-school-{side.lower()}",
+                help_contacts=[{"name": f"NmContact{side}", "phone": "02-000-0000", "note": ""}],
+            )
             db.session.add(school)
             db.session.flush()
             world.ids[f"school:{side}"] = school.id
@@ -151,8 +207,9 @@ def build_world(app) -> World:
             admin = _person(world, school, f"admin:{side}", Role.ADMIN, f"NmAdmin{side}")
             _attempt(world, f"attempt-admin:{side}", admin.id, STUDENT_MODULE)
             for number in (1, 2):
-                teacher = _person(world, school, f"teacher:{side}{number}", Role.TEACHER,
-                                  f"NmTeacher{side}{number}")
+                teacher = _person(
+                    world, school, f"teacher:{side}{number}", Role.TEACHER, f"NmTeacher{side}{number}"
+                )
                 record_audit(school.id, admin.id, "teacher.create", "user", teacher.id)
                 _classroom(world, school, teacher, f"{side}{number}", admin)
         _districts(world)
@@ -207,7 +264,6 @@ def csrf_token_of(client, path: str = "/login") -> str:
 def login_with_csrf(client, username: str, password: str = PASSWORD):
     """Sign in when CSRF protection is on (the test default has it off)."""
     token = csrf_token_of(client, "/login")
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": token})
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     assert response.status_code == 302, f"{username} could not sign in"
     return response

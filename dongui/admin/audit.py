@@ -45,17 +45,23 @@ def audit():
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data,
     )
-    page = list_audit_events(school.id, filters, page_arg(),
-                             partial(start_of_day, timezone=school.timezone))
+    page = list_audit_events(school.id, filters, page_arg(), partial(start_of_day, timezone=school.timezone))
     args = {key: value for key, value in request.args.items() if key in AUDIT_FILTERS and value}
-    return render_template("admin/audit.html", form=form, page=page, args=args,
-                           action_label=action_label, target_label=target_label)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        args=args,
+        action_label=action_label,
+        target_label=target_label,
+    )
 
 
 def fill_audit_choices(form: AuditFilterForm, choices) -> None:
     anything = ("", _("Any"))
-    form.action.choices = [anything] + sorted(((a, action_label(a)) for a in choices.actions),
-                                              key=lambda choice: choice[1])
+    form.action.choices = [anything] + sorted(
+        ((a, action_label(a)) for a in choices.actions), key=lambda choice: choice[1]
+    )
     form.actor.choices = [anything] + [(str(i), name) for i, name in choices.actors]
     if choices.has_no_actor:
         form.actor.choices.append(("none", _("Command line or deleted account")))
@@ -63,7 +69,7 @@ def fill_audit_choices(form: AuditFilterForm, choices) -> None:
 
 
 def parse_actor(value: str | None) -> int | None:
-    """"none" → 0 (no actor left), a number → that user id, anything else → any actor."""
+    """ "none" → 0 (no actor left), a number → that user id, anything else → any actor."""
     if value == "none":
         return 0
     return int(value) if value and value.isdigit() and 0 < int(value) <= MAX_ID else None

@@ -21,9 +21,18 @@ def checks_page():
         abort(404)
     school = current_user.school
     locale = current_locale()
-    classes = db.session.execute(db.select(Classroom.id, Classroom.name).where(
-        Classroom.school_id == school.id, Classroom.archived_at.is_(None)).order_by(Classroom.name)).all()
+    classes = db.session.execute(
+        db.select(Classroom.id, Classroom.name)
+        .where(Classroom.school_id == school.id, Classroom.archived_at.is_(None))
+        .order_by(Classroom.name)
+    ).all()
     return render_template(
-        "admin/checks.html", survey=survey, locale=locale, k=checks.min_answers(school), classes=classes,
-        results=checks.school_results(school, survey), counts=checks.answer_counts_by_class(school.id, survey.id),
-        titles={m.slug: m.text(locale).title for m in get_catalog().modules})
+        "admin/checks.html",
+        survey=survey,
+        locale=locale,
+        k=checks.min_answers(school),
+        classes=classes,
+        results=checks.school_results(school, survey),
+        counts=checks.answer_counts_by_class(school.id, survey.id),
+        titles={m.slug: m.text(locale).title for m in get_catalog().modules},
+    )

@@ -26,7 +26,7 @@ from .queries import class_names_by_student
 @dataclass
 class Tally:
     completed: int = 0
-    assigned: int = 0   # students × assigned modules, excusals left out
+    assigned: int = 0  # students × assigned modules, excusals left out
     overdue: int = 0
     took_part: int = 0  # of the assigned: present when the module was taught in class (수업 참여)
 
@@ -59,32 +59,44 @@ class SchoolReport:
     classes: list[ClassLine]
     modules: list[ModuleLine]
     never_signed_in: list[tuple[str, str]]  # (name, class names)
-    staff_module: list[tuple[str, bool]]    # (teacher, completed the staff module)
+    staff_module: list[tuple[str, bool]]  # (teacher, completed the staff module)
 
     @property
     def total(self) -> Tally:
-        return Tally(sum(c.tally.completed for c in self.classes), sum(c.tally.assigned for c in self.classes),
-                     sum(c.tally.overdue for c in self.classes), sum(c.tally.took_part for c in self.classes))
+        return Tally(
+            sum(c.tally.completed for c in self.classes),
+            sum(c.tally.assigned for c in self.classes),
+            sum(c.tally.overdue for c in self.classes),
+            sum(c.tally.took_part for c in self.classes),
+        )
 
 
 def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -> SchoolReport:
     """A fixed number of queries whatever the school's size; the database counts, Python only adds up."""
-    classes = db.session.execute(db.select(Classroom.id, Classroom.name).where(
-        Classroom.school_id == school.id, Classroom.archived_at.is_(None)).order_by(Classroom.name)).all()
+    classes = db.session.execute(
+        db.select(Classroom.id, Classroom.name)
+        .where(Classroom.school_id == school.id, Classroom.archived_at.is_(None))
+        .order_by(Classroom.name)
+    ).all()
     lines = {c.id: ClassLine(c.id, c.name, [], 0, False) for c in classes}
     if not lines:
         return SchoolReport([], [], never_signed_in(school.id), staff_module_completion(school.id, catalog))
     class_ids = list(lines)
     for class_id, teacher_id, name in db.session.execute(
-            db.select(ClassTeacher.classroom_id, User.id, User.display_name)
-            .join(User, User.id == ClassTeacher.teacher_id).where(ClassTeacher.classroom_id.in_(class_ids))
-            .order_by(User.display_name)):
+        db.select(ClassTeacher.classroom_id, User.id, User.display_name)
+        .join(User, User.id == ClassTeacher.teacher_id)
+        .where(ClassTeacher.classroom_id.in_(class_ids))
+        .order_by(User.display_name)
+    ):
         lines[class_id].teachers.append(name)
         lines[class_id].taught_by_me |= teacher_id == viewer_id
     active = sa.and_(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
     for class_id, students in db.session.execute(
-            db.select(Enrollment.classroom_id, sa.func.count())
-            .join(User, User.id == Enrollment.student_id).where(active).group_by(Enrollment.classroom_id)):
+        db.select(Enrollment.classroom_id, sa.func.count())
+        .join(User, User.id == Enrollment.student_id)
+        .where(active)
+        .group_by(Enrollment.classroom_id)
+    ):
         lines[class_id].students = students
 
     modules: dict[str, ModuleLine] = {}
@@ -125,31 +137,65 @@ def assignment_counts(class_ids: list[int], students: dict[int, int]):
     classes counts once in each. The database counts completions over the index of completed
     rows, then the few excused students are taken off both figures."""
     active = sa.and_(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
-    completed = dict(((class_id, slug), n) for class_id, slug, n in db.session.execute(
-        db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
-        .join(User, User.id == Enrollment.student_id)
-        .join(ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS))
-        .join(Assignment, sa.and_(Assignment.classroom_id == Enrollment.classroom_id,
-                                  Assignment.module_slug == ModuleProgress.module_slug))
-        .where(active)
-        .group_by(Enrollment.classroom_id, ModuleProgress.module_slug)))
-    excused = {(class_id, slug): (n, done) for class_id, slug, n, done in db.session.execute(
-        db.select(Excusal.classroom_id, Excusal.module_slug, sa.func.count(),
-                  sa.func.count(ModuleProgress.id))
-        .join(Enrollment, sa.and_(Enrollment.classroom_id == Excusal.classroom_id,
-                                  Enrollment.student_id == Excusal.student_id))
-        .join(User, User.id == Enrollment.student_id)
-        .outerjoin(ModuleProgress, sa.and_(ModuleProgress.user_id == Excusal.student_id,
-                                           ModuleProgress.module_slug == Excusal.module_slug, COMPLETED_PROGRESS))
-        .where(active)
-        .group_by(Excusal.classroom_id, Excusal.module_slug))}
+    completed = dict(
+        ((class_id, slug), n)
+        for class_id, slug, n in db.session.execute(
+            db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
+            .join(User, User.id == Enrollment.student_id)
+            .join(
+                ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS)
+            )
+            .join(
+                Assignment,
+                sa.and_(
+                    Assignment.classroom_id == Enrollment.classroom_id,
+                    Assignment.module_slug == ModuleProgress.module_slug,
+                ),
+            )
+            .where(active)
+            .group_by(Enrollment.classroom_id, ModuleProgress.module_slug)
+        )
+    )
+    excused = {
+        (class_id, slug): (n, done)
+        for class_id, slug, n, done in db.session.execute(
+            db.select(
+                Excusal.classroom_id, Excusal.module_slug, sa.func.count(), sa.func.count(ModuleProgress.id)
+            )
+            .join(
+                Enrollment,
+                sa.and_(
+                    Enrollment.classroom_id == Excusal.classroom_id,
+                    Enrollment.student_id == Excusal.student_id,
+                ),
+            )
+            .join(User, User.id == Enrollment.student_id)
+            .outerjoin(
+                ModuleProgress,
+                sa.and_(
+                    ModuleProgress.user_id == Excusal.student_id,
+                    ModuleProgress.module_slug == Excusal.module_slug,
+                    COMPLETED_PROGRESS,
+                ),
+            )
+            .where(active)
+            .group_by(Excusal.classroom_id, Excusal.module_slug)
+        )
+    }
     rows = db.session.execute(
-        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on)
-        .where(Assignment.classroom_id.in_(class_ids))).all()
+        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on).where(
+            Assignment.classroom_id.in_(class_ids)
+        )
+    ).all()
     for class_id, slug, due_on in rows:
         excused_count, excused_done = excused.get((class_id, slug), (0, 0))
-        yield (class_id, slug, due_on, students.get(class_id, 0) - excused_count,
-               completed.get((class_id, slug), 0) - excused_done)
+        yield (
+            class_id,
+            slug,
+            due_on,
+            students.get(class_id, 0) - excused_count,
+            completed.get((class_id, slug), 0) - excused_done,
+        )
 
 
 NEVER_SIGNED_IN_SHOWN = 20  # the rest are one link away: a new school year can have hundreds
@@ -160,20 +206,37 @@ def never_signed_in(school_id: int) -> list[tuple[str, str]]:
     signed in; the report's count and the students page's filter use the same rule."""
     rows = db.session.execute(
         db.select(User.id, User.display_name)
-        .where(User.school_id == school_id, User.role == Role.STUDENT, User.deactivated_at.is_(None),
-               User.last_seen_at.is_(None))
-        .order_by(User.display_name, User.id).limit(NEVER_SIGNED_IN_SHOWN)).all()
+        .where(
+            User.school_id == school_id,
+            User.role == Role.STUDENT,
+            User.deactivated_at.is_(None),
+            User.last_seen_at.is_(None),
+        )
+        .order_by(User.display_name, User.id)
+        .limit(NEVER_SIGNED_IN_SHOWN)
+    ).all()
     classes = class_names_by_student([row.id for row in rows])
     return [(row.display_name, ", ".join(classes.get(row.id, []))) for row in rows]
 
 
 def staff_module_completion(school_id: int, catalog: Catalog) -> list[tuple[str, bool]]:
     staff_slugs = [m.slug for m in catalog.modules if not m.for_students]
-    staff = db.session.execute(db.select(User.id, User.display_name).where(
-        User.school_id == school_id, User.role != Role.STUDENT, User.deactivated_at.is_(None)
-    ).order_by(User.display_name)).all()
-    done = set(db.session.execute(db.select(ModuleProgress.user_id).where(
-        ModuleProgress.user_id.in_([s.id for s in staff]), ModuleProgress.module_slug.in_(staff_slugs),
-        COMPLETED_PROGRESS)
-    ).scalars()) if staff and staff_slugs else set()
+    staff = db.session.execute(
+        db.select(User.id, User.display_name)
+        .where(User.school_id == school_id, User.role != Role.STUDENT, User.deactivated_at.is_(None))
+        .order_by(User.display_name)
+    ).all()
+    done = (
+        set(
+            db.session.execute(
+                db.select(ModuleProgress.user_id).where(
+                    ModuleProgress.user_id.in_([s.id for s in staff]),
+                    ModuleProgress.module_slug.in_(staff_slugs),
+                    COMPLETED_PROGRESS,
+                )
+            ).scalars()
+        )
+        if staff and staff_slugs
+        else set()
+    )
     return [(name, user_id in done) for user_id, name in staff]

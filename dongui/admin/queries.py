@@ -52,9 +52,9 @@ def summarize_school(school_id: int) -> SchoolSummary:
         ).where(User.school_id == school_id, User.deactivated_at.is_(None))
     ).one()
     classes = db.session.execute(
-        db.select(sa.func.count()).select_from(Classroom).where(
-            Classroom.school_id == school_id, Classroom.archived_at.is_(None)
-        )
+        db.select(sa.func.count())
+        .select_from(Classroom)
+        .where(Classroom.school_id == school_id, Classroom.archived_at.is_(None))
     ).scalar_one()
     return SchoolSummary(people[0], people[1], people[2], classes)
 
@@ -63,8 +63,12 @@ def list_staff(school_id: int) -> list[StaffRow]:
     """Teachers and admins of the school with the number of classes each teaches."""
     rows = db.session.execute(
         db.select(
-            User.id, User.display_name, User.username, User.role,
-            sa.func.count(ClassTeacher.classroom_id), User.last_seen_at,
+            User.id,
+            User.display_name,
+            User.username,
+            User.role,
+            sa.func.count(ClassTeacher.classroom_id),
+            User.last_seen_at,
             User.deactivated_at.is_(None),
         )
         .outerjoin(ClassTeacher, ClassTeacher.teacher_id == User.id)
@@ -101,13 +105,25 @@ def list_students(school_id: int, search: str, page: int, never_signed_in: bool 
         select = select.where(User.last_seen_at.is_(None), User.deactivated_at.is_(None))
     search = (search or "").strip()
     if search:
-        select = select.where(sa.or_(
-            User.display_name.icontains(search, autoescape=True),
-            User.username.icontains(normalize_username(search), autoescape=True)))
+        select = select.where(
+            sa.or_(
+                User.display_name.icontains(search, autoescape=True),
+                User.username.icontains(normalize_username(search), autoescape=True),
+            )
+        )
     result = paginate(select.order_by(User.display_name, User.username), page)
     classes = class_names_by_student([user.id for user in result.items])
-    result.items = [StudentRow(u.id, u.display_name, u.username, u.last_seen_at, u.is_active,
-                               classes=tuple(classes.get(u.id, ()))) for u in result.items]
+    result.items = [
+        StudentRow(
+            u.id,
+            u.display_name,
+            u.username,
+            u.last_seen_at,
+            u.is_active,
+            classes=tuple(classes.get(u.id, ())),
+        )
+        for u in result.items
+    ]
     return result
 
 
@@ -146,17 +162,25 @@ class StudentSummary:
 
 def describe_student(student_id: int) -> StudentSummary:
     """What the admin's student page and the delete confirmation show about one student."""
-    classes = [StudentClass(*row) for row in db.session.execute(
-        db.select(Classroom.id, Classroom.name, Classroom.year, Enrollment.number,
-                  Classroom.archived_at.is_not(None))
-        .join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .where(Enrollment.student_id == student_id)
-        .order_by(Classroom.year.desc(), Classroom.name)
-    ).all()]
+    classes = [
+        StudentClass(*row)
+        for row in db.session.execute(
+            db.select(
+                Classroom.id,
+                Classroom.name,
+                Classroom.year,
+                Enrollment.number,
+                Classroom.archived_at.is_not(None),
+            )
+            .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+            .where(Enrollment.student_id == student_id)
+            .order_by(Classroom.year.desc(), Classroom.name)
+        ).all()
+    ]
     started, completed = db.session.execute(
-        db.select(sa.func.count(), sa.func.count().filter(
-            COMPLETED_PROGRESS))
-        .where(ModuleProgress.user_id == student_id)
+        db.select(sa.func.count(), sa.func.count().filter(COMPLETED_PROGRESS)).where(
+            ModuleProgress.user_id == student_id
+        )
     ).one()
     attempts = db.session.execute(
         db.select(sa.func.count()).select_from(QuizAttempt).where(QuizAttempt.user_id == student_id)
@@ -199,20 +223,31 @@ class AuditChoices:
 def audit_filter_choices(school_id: int) -> AuditChoices:
     """The actions, actors and target types present in the school's log, for the filter menus."""
     in_school = AuditEvent.school_id == school_id
-    actions = db.session.execute(
-        db.select(AuditEvent.action).where(in_school).distinct().order_by(AuditEvent.action)
-    ).scalars().all()
-    target_types = db.session.execute(
-        db.select(AuditEvent.target_type).where(in_school).distinct().order_by(AuditEvent.target_type)
-    ).scalars().all()
+    actions = (
+        db.session.execute(
+            db.select(AuditEvent.action).where(in_school).distinct().order_by(AuditEvent.action)
+        )
+        .scalars()
+        .all()
+    )
+    target_types = (
+        db.session.execute(
+            db.select(AuditEvent.target_type).where(in_school).distinct().order_by(AuditEvent.target_type)
+        )
+        .scalars()
+        .all()
+    )
     actors = db.session.execute(
-        db.select(User.id, User.display_name).where(
-            User.id.in_(db.select(AuditEvent.actor_id).where(in_school)))
+        db.select(User.id, User.display_name)
+        .where(User.id.in_(db.select(AuditEvent.actor_id).where(in_school)))
         .order_by(User.display_name, User.id)
     ).all()
-    has_no_actor = db.session.execute(
-        db.select(AuditEvent.id).where(in_school, AuditEvent.actor_id.is_(None)).limit(1)
-    ).first() is not None
+    has_no_actor = (
+        db.session.execute(
+            db.select(AuditEvent.id).where(in_school, AuditEvent.actor_id.is_(None)).limit(1)
+        ).first()
+        is not None
+    )
     return AuditChoices(list(actions), [tuple(a) for a in actors], has_no_actor, list(target_types))
 
 
@@ -221,8 +256,9 @@ def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of
 
     :param start_of_day: turns a school-local date into the aware UTC time its day begins.
     """
-    select = db.select(AuditEvent).where(AuditEvent.school_id == school_id,
-                                         *audit_conditions(filters, start_of_day))
+    select = db.select(AuditEvent).where(
+        AuditEvent.school_id == school_id, *audit_conditions(filters, start_of_day)
+    )
     result = paginate(select.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page)
     events = result.items
     actors = user_names({e.actor_id for e in events if e.actor_id})
@@ -231,8 +267,11 @@ def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of
     classes = class_names(school_id, {row[5] for row in rows if row[4] == "classroom" and row[5]})
     items = []
     for row in rows:
-        name, is_student, created_at = targets.get(row[5], (None, False, None)) if row[4] == "user" \
+        name, is_student, created_at = (
+            targets.get(row[5], (None, False, None))
+            if row[4] == "user"
             else (classes.get(row[5]), False, None)
+        )
         if created_at is not None and row[1] < created_at:
             # An entry older than the account: SQLite can hand a deleted account's id to a new
             # one, so this entry is about someone else.
@@ -245,8 +284,13 @@ def list_audit_events(school_id: int, filters: AuditFilters, page: int, start_of
 def class_names(school_id: int, class_ids: set[int]) -> dict[int, str]:
     if not class_ids:
         return {}
-    return dict(db.session.execute(db.select(Classroom.id, Classroom.name).where(
-        Classroom.id.in_(class_ids), Classroom.school_id == school_id)).all())
+    return dict(
+        db.session.execute(
+            db.select(Classroom.id, Classroom.name).where(
+                Classroom.id.in_(class_ids), Classroom.school_id == school_id
+            )
+        ).all()
+    )
 
 
 def user_names(user_ids: set[int]) -> dict[int, str]:
@@ -277,7 +321,8 @@ def user_targets(school_id: int, user_ids: set[int]) -> dict[int, tuple[str, boo
     if not user_ids:
         return {}
     rows = db.session.execute(
-        db.select(User.id, User.display_name, User.role, User.created_at)
-        .where(User.id.in_(user_ids), User.school_id == school_id)
+        db.select(User.id, User.display_name, User.role, User.created_at).where(
+            User.id.in_(user_ids), User.school_id == school_id
+        )
     ).all()
     return {user_id: (name, role == Role.STUDENT, created) for user_id, name, role, created in rows}

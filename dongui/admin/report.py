@@ -32,11 +32,25 @@ def export():
     school = current_user.school
     report = build_school_report(school, current_user.id, get_catalog(), current_locale())
     header = [_("Kind"), _("Name"), _("Completed"), _("Assigned"), _("Completed (%%)"), _("Overdue")]
-    rows = [[_("Class"), c.name, c.tally.completed, c.tally.assigned, round(c.tally.share * 100),
-             c.tally.overdue] for c in report.classes]
-    rows += [[_("Module"), m.title, m.tally.completed, m.tally.assigned, round(m.tally.share * 100),
-              m.tally.overdue] for m in report.modules]
+    rows = [
+        [_("Class"), c.name, c.tally.completed, c.tally.assigned, round(c.tally.share * 100), c.tally.overdue]
+        for c in report.classes
+    ]
+    rows += [
+        [
+            _("Module"),
+            m.title,
+            m.tally.completed,
+            m.tally.assigned,
+            round(m.tally.share * 100),
+            m.tally.overdue,
+        ]
+        for m in report.modules
+    ]
     record_audit(school.id, current_user.id, Action.SCHOOL_EXPORT, "school", school.id)
     db.session.commit()
-    return Response(to_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="school-report.csv"'})
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="school-report.csv"'},
+    )

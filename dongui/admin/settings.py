@@ -41,7 +41,8 @@ def settings():
         contacts, problems = staff_ops.parse_help_contacts(form.help_contacts.data)
         if problems:
             form.help_contacts.errors.extend(
-                str(CONTACT_PROBLEMS[code]) % {"line": line} for line, code in problems)
+                str(CONTACT_PROBLEMS[code]) % {"line": line} for line, code in problems
+            )
         else:
             school.name = form.name.data.strip()
             school.timezone = form.timezone.data.strip()
@@ -53,9 +54,14 @@ def settings():
             school.participation_completes = form.participation_completes.data
             if form.check_min_answers.data is not None:  # a form from before the setting keeps it
                 school.check_min_answers = form.check_min_answers.data
-            school.letter_why = {locale: text for locale, text in (
-                ("ko", (form.letter_why_ko.data or "").strip()),
-                ("en", (form.letter_why_en.data or "").strip())) if text} or None
+            school.letter_why = {
+                locale: text
+                for locale, text in (
+                    ("ko", (form.letter_why_ko.data or "").strip()),
+                    ("en", (form.letter_why_en.data or "").strip()),
+                )
+                if text
+            } or None
             record_settings_change(school, current_user.id)
             db.session.commit()
             flash(_("Saved."), "success")

@@ -73,5 +73,6 @@ def student_delete(user_id):
         privacy.scrub_erased_pages()
         flash(_("%(name)s and all of their data were deleted.", name=name), "success")
         return redirect(url_for("admin.students"))
-    return render_template("admin/student_delete.html", student=student, form=form,
-                           summary=describe_student(student.id)), (400 if form.errors else 200)
+    return render_template(
+        "admin/student_delete.html", student=student, form=form, summary=describe_student(student.id)
+    ), (400 if form.errors else 200)

@@ -15,8 +15,7 @@ from .queries import list_staff
 
 
 def render_staff_card(user, password):
-    return render_template("admin/card.html", cards=[(user, password)],
-                           site=request.host_url.rstrip("/"))
+    return render_template("admin/card.html", cards=[(user, password)], site=request.host_url.rstrip("/"))
 
 
 @bp.route("/teachers", methods=["GET", "POST"])
@@ -26,8 +25,9 @@ def teachers():
     form = TeacherForm()
     if form.validate_on_submit():
         try:
-            user, password = staff_ops.create_teacher(current_user.school, form.username.data,
-                                                      form.display_name.data, current_user)
+            user, password = staff_ops.create_teacher(
+                current_user.school, form.username.data, form.display_name.data, current_user
+            )
         except ValueError:
             db.session.rollback()
             form.username.errors.append(_("That username is taken or not allowed. Try another."))
@@ -35,8 +35,9 @@ def teachers():
             db.session.commit()
             return render_staff_card(user, password)
     staff = list_staff(current_user.school_id)
-    return render_template("admin/teachers.html", form=form, staff=staff,
-                           colleagues=[s for s in staff if s.is_active])
+    return render_template(
+        "admin/teachers.html", form=form, staff=staff, colleagues=[s for s in staff if s.is_active]
+    )
 
 
 @bp.post("/teachers/<int:user_id>/reset")
@@ -47,9 +48,14 @@ def reset_teacher(user_id):
     if not confirmed():
         return ask_to_confirm(
             _("Reset %(name)s's password?", name=user.display_name),
-            _("Their password stops working now. You get a one-time password to give them; they "
-              "choose a new one when they sign in.", name=user.display_name),
-            _("Reset password"), url_for("admin.teachers"))
+            _(
+                "Their password stops working now. You get a one-time password to give them; they "
+                "choose a new one when they sign in.",
+                name=user.display_name,
+            ),
+            _("Reset password"),
+            url_for("admin.teachers"),
+        )
     password = staff_ops.reset_staff_password(user, current_user)
     db.session.commit()
     return render_staff_card(user, password)
@@ -66,10 +72,14 @@ def set_teacher_active(user_id):
     if not activate and not confirmed():
         return ask_to_confirm(
             _("Deactivate %(name)s?", name=user.display_name),
-            _("%(name)s will no longer be able to sign in. Their classes stay as they are; hand "
-              "them to a colleague below. You can reactivate the account at any time.",
-              name=user.display_name),
-            _("Deactivate"), url_for("admin.teachers"))
+            _(
+                "%(name)s will no longer be able to sign in. Their classes stay as they are; hand "
+                "them to a colleague below. You can reactivate the account at any time.",
+                name=user.display_name,
+            ),
+            _("Deactivate"),
+            url_for("admin.teachers"),
+        )
     staff_ops.set_active(user, activate, current_user)
     db.session.commit()
     flash(_("Saved."), "success")
@@ -87,6 +97,13 @@ def reassign(user_id):
         abort(400)
     moved = staff_ops.reassign_classes(departing, successor, current_user)
     db.session.commit()
-    flash(ngettext("%(num)d class now belongs to %(name)s.", "%(num)d classes now belong to %(name)s.",
-                   moved, name=successor.display_name), "success")
+    flash(
+        ngettext(
+            "%(num)d class now belongs to %(name)s.",
+            "%(num)d classes now belong to %(name)s.",
+            moved,
+            name=successor.display_name,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.teachers"))

@@ -57,7 +57,11 @@ def lang():
     target = request.form.get("next", "")
     response = make_response(redirect(target if is_safe_next(target) else url_for("auth.landing")))
     response.set_cookie(
-        LANG_COOKIE, choice, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+        LANG_COOKIE,
+        choice,
+        max_age=LANG_COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
         secure=cookie_secure(),
     )
     if current_user.is_authenticated:

@@ -28,9 +28,7 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), render_kw={"autocomplete": "current-password"}
-    )
+    current_password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(
         _l("New password"),
         validators=[
@@ -63,31 +61,45 @@ class PasswordChangeForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    join_code = StringField(_l("Join code"), validators=[
-        DataRequired(message=_l("Enter the join code your teacher gave you.")), Length(max=20)],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+    join_code = StringField(
+        _l("Join code"),
+        validators=[DataRequired(message=_l("Enter the join code your teacher gave you.")), Length(max=20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
     submit = SubmitField(_l("Join the class"))
 
 
 class SignupForm(FlaskForm):
-    join_code = StringField(_l("Join code"), validators=[
-        DataRequired(message=_l("Enter the join code your teacher gave you.")), Length(max=20)],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
-    display_name = StringField(_l("Your name"), validators=[
-        DataRequired(message=_l("Enter your name as your teacher knows it.")), Length(max=80)],
-        description=_l("Your teacher sees this name. Other students do not."))
-    username = StringField(_l("Username"), validators=[
-        DataRequired(message=_l("Choose a username.")), Length(min=2, max=64)],
+    join_code = StringField(
+        _l("Join code"),
+        validators=[DataRequired(message=_l("Enter the join code your teacher gave you.")), Length(max=20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name as your teacher knows it.")), Length(max=80)],
+        description=_l("Your teacher sees this name. Other students do not."),
+    )
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(message=_l("Choose a username.")), Length(min=2, max=64)],
         description=_l("a–z, 0–9, dot, dash or underscore. You can keep the suggestion."),
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(message=_l("Choose a password."))],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Choose a password."))],
         description=password_hint(Role.STUDENT),
-        render_kw={"autocomplete": "new-password"})
-    confirm_password = PasswordField(_l("Password again"), validators=[
-        DataRequired(message=_l("Enter the password again.")),
-        EqualTo("password", message=_l("The two passwords are not the same."))],
-        render_kw={"autocomplete": "new-password"})
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Password again"),
+        validators=[
+            DataRequired(message=_l("Enter the password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Create my account"))
 
     def validate_password(self, field):

@@ -22,7 +22,9 @@ from .sessions import landing_url, start_session
 JOIN_MESSAGES = {
     "unknown": _l("That code does not match a class. Check it with your teacher."),
     "archived": _l("That class has ended, so it cannot be joined. Ask your teacher for the new code."),
-    "closed": _l("Your school does not let students create their own accounts. Ask your teacher for a sign-in card."),
+    "closed": _l(
+        "Your school does not let students create their own accounts. Ask your teacher for a sign-in card."
+    ),
     "already": _l("You are already in that class."),
 }
 
@@ -54,8 +56,9 @@ def signup():
     form = SignupForm(username=suggest_username())
     if form.validate_on_submit():
         try:
-            user = sign_up(form.join_code.data, form.display_name.data, form.username.data,
-                           form.password.data)
+            user = sign_up(
+                form.join_code.data, form.display_name.data, form.username.data, form.password.data
+            )
         except JoinError as error:
             form.join_code.errors.append(str(JOIN_MESSAGES[error.code]))
         except ValueError:

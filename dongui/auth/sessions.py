@@ -19,8 +19,13 @@ STARTED_KEY = "_started"
 SEEN_REFRESH_SECONDS = 30
 # Pages a user who must change their password may still reach.
 OPEN_DURING_PASSWORD_CHANGE = {
-    "auth.password", "auth.logout", "auth.lang", "help.help_page", "help.privacy",
-    "help.healthz", "static",
+    "auth.password",
+    "auth.logout",
+    "auth.lang",
+    "help.help_page",
+    "help.privacy",
+    "help.healthz",
+    "static",
 }
 
 login_manager.login_view = "auth.login"
@@ -95,8 +100,12 @@ def require_password_change():
 
 def landing_url(user: User) -> str:
     """The page each role starts on."""
-    endpoint = {Role.STUDENT: "learn.index", Role.TEACHER: "teach.index", Role.ADMIN: "admin.index",
-                Role.DISTRICT_ADMIN: "district.index"}
+    endpoint = {
+        Role.STUDENT: "learn.index",
+        Role.TEACHER: "teach.index",
+        Role.ADMIN: "admin.index",
+        Role.DISTRICT_ADMIN: "district.index",
+    }
     return url_for(endpoint[user.role])
 
 

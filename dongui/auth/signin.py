@@ -47,9 +47,7 @@ def landing():
     deduct_when=login_failed,
     scope="login-username",
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-address"
-)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-address")
 def login():
     """The sign-in page."""
     if current_user.is_authenticated:
@@ -59,9 +57,13 @@ def login():
         username, address = normalize_username(form.username.data), request.remote_addr or ""
         wait = throttle.wait_seconds(username, address)
         if wait:
-            form.password.errors.append(ngettext(
-                "Too many wrong passwords for this username. Wait %(num)d second, then try again.",
-                "Too many wrong passwords for this username. Wait %(num)d seconds, then try again.", wait))
+            form.password.errors.append(
+                ngettext(
+                    "Too many wrong passwords for this username. Wait %(num)d second, then try again.",
+                    "Too many wrong passwords for this username. Wait %(num)d seconds, then try again.",
+                    wait,
+                )
+            )
             return render_template("auth/login.html", form=form), 429
         user = authenticate(form.username.data, form.password.data)
         if user is not None:

@@ -74,21 +74,32 @@ def load_catalog(config, today: date | None = None) -> LoadReport:
     modules = load_modules(lessons_dir, quizzes_dir, shared, problems, today or date.today())
     check_course(modules, lessons_dir, quizzes_dir, shared, problems, Path(config["HELP_DIR"]))
     letter = load_letter(config["LETTERS_DIR"], help_content, problems) if config.get("LETTERS_DIR") else None
-    surveys = load_surveys(config["SURVEYS_DIR"], {m.slug for m in modules if m.for_students}, problems) \
-        if config.get("SURVEYS_DIR") else ()
+    surveys = (
+        load_surveys(config["SURVEYS_DIR"], {m.slug for m in modules if m.for_students}, problems)
+        if config.get("SURVEYS_DIR")
+        else ()
+    )
     legal = [m.slug for m in modules if m.legal]
     info = (LEGAL_REVIEW_NOTE.format(count=len(legal), slugs=", ".join(legal)),) if legal else ()
-    disclosure = {locale: Markup(shared.include_html(REQUIRED_PROTOCOL, locale, 0))
-                  for locale in LOCALES if (REQUIRED_PROTOCOL, locale) in shared.protocols}
-    catalog = Catalog(help=help_content, modules=modules, letter=letter, disclosure=disclosure,
-                      surveys=surveys)
+    disclosure = {
+        locale: Markup(shared.include_html(REQUIRED_PROTOCOL, locale, 0))
+        for locale in LOCALES
+        if (REQUIRED_PROTOCOL, locale) in shared.protocols
+    }
+    catalog = Catalog(
+        help=help_content, modules=modules, letter=letter, disclosure=disclosure, surveys=surveys
+    )
     return LoadReport(catalog, tuple(problems.errors), tuple(problems.warnings), info)
 
 
-def load_modules(lessons_dir: Path, quizzes_dir: Path, shared: SharedContent,
-                 problems: Problems, today: date) -> tuple[Module, ...]:
-    folders = sorted(p for p in lessons_dir.iterdir() if p.is_dir() and p.name[0] not in "._") \
-        if lessons_dir.is_dir() else []
+def load_modules(
+    lessons_dir: Path, quizzes_dir: Path, shared: SharedContent, problems: Problems, today: date
+) -> tuple[Module, ...]:
+    folders = (
+        sorted(p for p in lessons_dir.iterdir() if p.is_dir() and p.name[0] not in "._")
+        if lessons_dir.is_dir()
+        else []
+    )
     modules = [load_module(f, quizzes_dir, shared, problems, today) for f in folders]
     slugs = {f.name for f in folders}
     if quizzes_dir.is_dir():
@@ -98,8 +109,9 @@ def load_modules(lessons_dir: Path, quizzes_dir: Path, shared: SharedContent,
     return tuple(sorted((m for m in modules if m), key=lambda m: (m.order, m.slug)))
 
 
-def load_module(folder: Path, quizzes_dir: Path, shared: SharedContent,
-                problems: Problems, today: date) -> Module | None:
+def load_module(
+    folder: Path, quizzes_dir: Path, shared: SharedContent, problems: Problems, today: date
+) -> Module | None:
     before = problems.count()
     if not SLUG_PATTERN.match(folder.name):
         problems.add(folder, 0, "a module folder name (its slug) may use only a-z, 0-9 and -")
@@ -110,8 +122,11 @@ def load_module(folder: Path, quizzes_dir: Path, shared: SharedContent,
         problems.add(folder, 0, "a lesson needs ko.md or en.md (or both)")
     for missing in (loc for loc in LOCALES if files and loc not in files):
         present = next(iter(files))
-        problems.warn(folder / f"{missing}.md", 0,
-                      f"missing language: the module is served in `{present}` with a notice")
+        problems.warn(
+            folder / f"{missing}.md",
+            0,
+            f"missing language: the module is served in `{present}` with a notice",
+        )
     for_staff = bool(meta) and meta.get("audience") == "teachers"
     texts = {loc: read_lesson_text(path, loc, shared, problems, for_staff) for loc, path in files.items()}
     quiz_path = quizzes_dir / f"{folder.name}.yaml"
@@ -128,15 +143,27 @@ def load_module(folder: Path, quizzes_dir: Path, shared: SharedContent,
     check_steps_match(texts, folder, problems)
     if problems.count() > before:
         return None
-    texts = {loc: replace(text, teacher_notes=read_teacher_notes(folder, loc, shared, problems),
-                          plan=read_notes_plan(folder, loc, shared, problems))
-             for loc, text in texts.items()}
+    texts = {
+        loc: replace(
+            text,
+            teacher_notes=read_teacher_notes(folder, loc, shared, problems),
+            plan=read_notes_plan(folder, loc, shared, problems),
+        )
+        for loc, text in texts.items()
+    }
     if problems.count() > before:
         return None
     first = next(iter(texts.values()))
     return Module(
-        slug=folder.name, order=meta["order"], minutes=meta["minutes"], audience=meta["audience"],
-        age=meta["age"], legal=legal, sources=sources, texts=texts, quiz=quiz,
+        slug=folder.name,
+        order=meta["order"],
+        minutes=meta["minutes"],
+        audience=meta["audience"],
+        age=meta["age"],
+        legal=legal,
+        sources=sources,
+        texts=texts,
+        quiz=quiz,
         content_hash=hash_files([folder / "meta.yaml", *files.values(), quiz_path]),
         step_count=len(first.steps),
         optional_steps=frozenset(s.number for s in first.steps if s.optional),
@@ -150,11 +177,17 @@ def check_steps_match(texts: dict, folder: Path, problems: Problems) -> None:
         return
     (loc_a, a), (loc_b, b) = list(texts.items())[:2]
     if len(a.steps) != len(b.steps):
-        problems.add(folder / f"{loc_b}.md", 0,
-                     f"{len(b.steps)} steps, but {loc_a}.md has {len(a.steps)}: the languages must match")
+        problems.add(
+            folder / f"{loc_b}.md",
+            0,
+            f"{len(b.steps)} steps, but {loc_a}.md has {len(a.steps)}: the languages must match",
+        )
     elif [s.optional for s in a.steps] != [s.optional for s in b.steps]:
-        problems.add(folder / f"{loc_b}.md", 0,
-                     f"the 15+ step markers differ from {loc_a}.md: the languages must match")
+        problems.add(
+            folder / f"{loc_b}.md",
+            0,
+            f"the 15+ step markers differ from {loc_a}.md: the languages must match",
+        )
 
 
 def hash_files(paths) -> str:

@@ -41,8 +41,11 @@ class Problems:
 
     def check_schema_version(self, mapping: LineDict, path, expected: int) -> None:
         if "schema_version" in mapping and mapping["schema_version"] != expected:
-            self.add(path, mapping.line_of("schema_version"),
-                     f"unknown schema_version {mapping['schema_version']!r} (expected {expected})")
+            self.add(
+                path,
+                mapping.line_of("schema_version"),
+                f"unknown schema_version {mapping['schema_version']!r} (expected {expected})",
+            )
 
     def check_keys(self, mapping: LineDict, path, required, optional=()) -> bool:
         ok = True
@@ -73,9 +76,7 @@ class Problems:
 
     def integer(self, mapping: LineDict, key, path, minimum=None):
         value = mapping.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or (
-            minimum is not None and value < minimum
-        ):
+        if not isinstance(value, int) or isinstance(value, bool) or (minimum is not None and value < minimum):
             bound = f" of at least {minimum}" if minimum is not None else ""
             self.add(path, mapping.line_of(key), f"`{key}` must be a whole number{bound}")
             return None
@@ -91,8 +92,10 @@ class Problems:
 
     def text_list(self, mapping: LineDict, key, path):
         value = mapping.get(key)
-        if not isinstance(value, list) or not value or not all(
-            isinstance(item, str) and item.strip() for item in value
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(item, str) and item.strip() for item in value)
         ):
             self.add(path, mapping.line_of(key), f"`{key}` must be a non-empty list of texts")
             return None

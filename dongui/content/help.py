@@ -15,8 +15,18 @@ from .yamlsrc import LineDict, LineList
 
 SCHEMA_VERSION = 1
 CHANNEL_REQUIRED = ("id", "name", "purpose", "jurisdiction", "source", "checked")
-CHANNEL_OPTIONAL = ("phone", "phone_extra", "web", "hours", "free", "confidential", "compact",
-                    "short_name", "sms", "kakaotalk")
+CHANNEL_OPTIONAL = (
+    "phone",
+    "phone_extra",
+    "web",
+    "hours",
+    "free",
+    "confidential",
+    "compact",
+    "short_name",
+    "sms",
+    "kakaotalk",
+)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PHONE_PATTERN = re.compile(r"^[0-9][0-9-]{1,19}$")
 SMS_PATTERN = re.compile(r"^#?[0-9]{3,15}$")
@@ -122,8 +132,11 @@ def load_channels(path: Path, problems: Problems) -> tuple[Channel, ...]:
         if channel is None:
             continue
         if channel.id in seen:
-            problems.add(path, entry.line_of("id"),
-                         f"duplicate channel id `{channel.id}` (first on line {seen[channel.id]})")
+            problems.add(
+                path,
+                entry.line_of("id"),
+                f"duplicate channel id `{channel.id}` (first on line {seen[channel.id]})",
+            )
             continue
         seen[channel.id] = entry.line_of("id")
         channels.append(channel)
@@ -192,6 +205,7 @@ def load_page(path: Path, locale: str, content: HelpContent, problems: Problems)
 
     def render(text):
         return render_markdown(text, lambda kind, cid: content.reference_html(kind, cid, locale), locale)
+
     return Page(title=title, intro=intro, body=render(rest), guide=render(guide) if guide else None)
 
 
@@ -201,7 +215,9 @@ def check_references(text: str, first_line: int, path, content: HelpContent, pro
         channel = content.channel(channel_id)
         line = first_line + offset - 1
         if channel is None:
-            problems.add(path, line, f"unknown help channel `[[{kind}:{channel_id}]]` (not in help/channels.yaml)")
+            problems.add(
+                path, line, f"unknown help channel `[[{kind}:{channel_id}]]` (not in help/channels.yaml)"
+            )
         elif kind == "tel" and not channel.phone:
             problems.add(path, line, f"`[[tel:{channel_id}]]`: that channel has no phone number")
 
@@ -221,8 +237,11 @@ def split_guide(body: str) -> tuple[str, str]:
 
 def tel_html(channel: Channel) -> str:
     """What `[[tel:<id>]]` becomes: the channel's number, to tap and call."""
-    return f'<a class="tel" href="tel:{escape(channel.phone)}">{escape(channel.phone)}</a>' \
-        if channel.phone else ""
+    return (
+        f'<a class="tel" href="tel:{escape(channel.phone)}">{escape(channel.phone)}</a>'
+        if channel.phone
+        else ""
+    )
 
 
 def help_reference_html(channel: Channel, locale: str) -> str:
@@ -236,5 +255,6 @@ def help_reference_html(channel: Channel, locale: str) -> str:
     if channel.web:
         shown = escape(channel.web.removeprefix("https://").rstrip("/"))
         ways.append(f'<a href="{escape(channel.web)}">{shown}</a>')
-    return (f'<span class="help-ref"><strong>{escape(channel.name[locale])}</strong> '
-            f'({" · ".join(ways)})</span>')
+    return (
+        f'<span class="help-ref"><strong>{escape(channel.name[locale])}</strong> ({" · ".join(ways)})</span>'
+    )

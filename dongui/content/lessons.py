@@ -29,9 +29,22 @@ META_OPTIONAL = ("legal", "sources", "characters")
 SOURCE_REQUIRED = ("title", "outlet", "display")
 SOURCE_OPTIONAL = ("url", "date")
 # Community boards that repost news: a lesson cites the outlet that published it.
-REPOST_SITES = ("theqoo.net", "jjang0u.com", "taptalk.net", "humanssb.co.kr", "dcinside.com",
-                "fmkorea.com", "instiz.net", "pann.nate.com", "ruliweb.com", "clien.net",
-                "ppomppu.co.kr", "todayhumor.co.kr", "mlbpark.donga.com", "natepann.com")
+REPOST_SITES = (
+    "theqoo.net",
+    "jjang0u.com",
+    "taptalk.net",
+    "humanssb.co.kr",
+    "dcinside.com",
+    "fmkorea.com",
+    "instiz.net",
+    "pann.nate.com",
+    "ruliweb.com",
+    "clien.net",
+    "ppomppu.co.kr",
+    "todayhumor.co.kr",
+    "mlbpark.donga.com",
+    "natepann.com",
+)
 TEXT_REQUIRED = ("title", "summary", "key_points")
 TEXT_OPTIONAL = ("content_note", "family")
 STEP_HEADING = re.compile(r"^## (?!#)(.*?)\s*(?:\{:\s*([^}]*)\})?\s*$")
@@ -79,8 +92,11 @@ def read_sources(meta: LineDict, path: Path, problems: Problems) -> tuple[Source
             problems.add(path, entry.line_of("url"), "`url` must be a web address")
         repost = next((site for site in REPOST_SITES if url and _host(url).endswith(site)), None)
         if repost:
-            problems.add(path, entry.line_of("url"),
-                         f"{repost} reposts others' articles: cite the outlet that published it")
+            problems.add(
+                path,
+                entry.line_of("url"),
+                f"{repost} reposts others' articles: cite the outlet that published it",
+            )
         sources.append(Source(title=title, url=url, date=when, outlet=outlet, display=display))
     return tuple(sources)
 
@@ -98,14 +114,20 @@ def read_characters(meta: LineDict, path: Path, problems: Problems) -> tuple[Cha
     characters = []
     for entry in entries:
         if not isinstance(entry, LineDict):
-            problems.add(path, meta.line_of("characters"), "each character is a mapping: {ko: 민재, en: Minjae, role: target}")
+            problems.add(
+                path,
+                meta.line_of("characters"),
+                "each character is a mapping: {ko: 민재, en: Minjae, role: target}",
+            )
             continue
         if not problems.check_keys(entry, path, ("ko", "en", "role")):
             continue
         names = [problems.text(entry, loc, path) for loc in LOCALES]
         role = problems.choice(entry, "role", path, CHARACTER_ROLES)
         if all(names) and role:
-            characters.append(Character(names=dict(zip(LOCALES, names, strict=True)), role=role, line=entry.line))
+            characters.append(
+                Character(names=dict(zip(LOCALES, names, strict=True)), role=role, line=entry.line)
+            )
     return tuple(characters)
 
 
@@ -123,13 +145,17 @@ def read_legal(meta: LineDict, path: Path, problems: Problems, sources, today: d
     if not sources:
         problems.add(path, line, "a lesson that states the law needs `sources`")
     if as_of and (today - as_of).days > 365:
-        problems.warn(path, legal.line_of("as_of"),
-                      f"legal facts were checked on {as_of}, over a year ago: check them again")
+        problems.warn(
+            path,
+            legal.line_of("as_of"),
+            f"legal facts were checked on {as_of}, over a year ago: check them again",
+        )
     return {"jurisdiction": legal.get("jurisdiction"), "as_of": as_of}
 
 
-def read_lesson_text(path: Path, locale: str, shared: SharedContent, problems: Problems,
-                     for_staff: bool = False) -> LessonText | None:
+def read_lesson_text(
+    path: Path, locale: str, shared: SharedContent, problems: Problems, for_staff: bool = False
+) -> LessonText | None:
     try:
         meta, body, body_line = split_front_matter(path.read_text(encoding="utf-8"), path)
     except ContentError as error:
@@ -145,12 +171,27 @@ def read_lesson_text(path: Path, locale: str, shared: SharedContent, problems: P
     steps = split_steps(body, body_line, path, locale, shared, problems, for_staff)
     if problems.count() > before:
         return None
-    return LessonText(locale=locale, title=title, summary=summary, content_note=note,
-                      key_points=key_points, steps=steps, teacher_notes=None, family=family)
+    return LessonText(
+        locale=locale,
+        title=title,
+        summary=summary,
+        content_note=note,
+        key_points=key_points,
+        steps=steps,
+        teacher_notes=None,
+        family=family,
+    )
 
 
-def split_steps(body: str, first_line: int, path: Path, locale: str, shared: SharedContent,
-                problems: Problems, for_staff: bool) -> tuple[Step, ...]:
+def split_steps(
+    body: str,
+    first_line: int,
+    path: Path,
+    locale: str,
+    shared: SharedContent,
+    problems: Problems,
+    for_staff: bool,
+) -> tuple[Step, ...]:
     """Cut the Markdown at each `## ` heading; render each step on its own.
 
     A staff module's steps may include the shared protocol; a student's never do.
@@ -183,8 +224,13 @@ def split_steps(body: str, first_line: int, path: Path, locale: str, shared: Sha
         text = "\n".join(lines)
         check_references(text, line + 1, path, shared.help, problems)
         check_includes(text, line + 1, path, locale, shared, problems, allowed=for_staff)
-        html = render_markdown(text, _references(shared, locale), locale, part=f"step{index}",
-                               include=shared.includer(locale) if for_staff else None)
+        html = render_markdown(
+            text,
+            _references(shared, locale),
+            locale,
+            part=f"step{index}",
+            include=shared.includer(locale) if for_staff else None,
+        )
         steps.append(Step(number=index, title=title, html=html, optional=optional))
     return tuple(steps)
 
@@ -195,7 +241,9 @@ def check_includes(text, first_line, path, locale, shared: SharedContent, proble
     for offset, name in find_includes(text):
         line = first_line + offset - 1
         if not allowed:
-            problems.add(path, line, f"`[[protocol:{name}]]` is for teachers: a student lesson never includes it")
+            problems.add(
+                path, line, f"`[[protocol:{name}]]` is for teachers: a student lesson never includes it"
+            )
         elif (name, locale) not in shared.protocols:
             problems.add(path, line, f"unknown shared text `[[protocol:{name}]]` (not in lessons/_shared/)")
         names.add(name)
@@ -216,11 +264,21 @@ def read_teacher_notes(folder: Path, locale: str, shared: SharedContent, problem
         return None
     check_references(text, 1, path, shared.help, problems)
     if REQUIRED_PROTOCOL not in check_includes(text, 1, path, locale, shared, problems):
-        problems.add(path, 1, f"teacher notes must include the disclosure protocol: a line "
-                              f"`[[protocol:{REQUIRED_PROTOCOL}]]` under their own heading")
+        problems.add(
+            path,
+            1,
+            f"teacher notes must include the disclosure protocol: a line "
+            f"`[[protocol:{REQUIRED_PROTOCOL}]]` under their own heading",
+        )
     # The notes' own ## headings sit under the preview's "Teacher notes" heading (an h2).
-    return render_markdown(text, _references(shared, locale), locale, part="notes",
-                           heading_offset=1, include=shared.includer(locale))
+    return render_markdown(
+        text,
+        _references(shared, locale),
+        locale,
+        part="notes",
+        heading_offset=1,
+        include=shared.includer(locale),
+    )
 
 
 def read_notes_plan(folder: Path, locale: str, shared: SharedContent, problems: Problems):

@@ -28,8 +28,21 @@ from .yamlsrc import LineDict
 
 SECTIONS = ("intro", "modules", "why", "home", "help", "school")
 LETTER_KEYS = ("title", "closing", "reply", "slip")
-SLIP_KEYS = ("title", "instruction", "confirm", "questions", "home", "module", "reason", "student",
-             "number", "guardian", "signature", "date", "cut")
+SLIP_KEYS = (
+    "title",
+    "instruction",
+    "confirm",
+    "questions",
+    "home",
+    "module",
+    "reason",
+    "student",
+    "number",
+    "guardian",
+    "signature",
+    "date",
+    "cut",
+)
 SECTION_HEADING = re.compile(r"^## (?!#)(.*?)\s*(?:\{:\s*([^}]*)\})?\s*$")
 # A number or an address typed into the text: help lines live in help/channels.yaml only.
 SHORT_LINES = "112|117|119|109|1366|1388|1377|1393|132|182|1332"
@@ -97,7 +110,9 @@ def read_letter(path: Path, locale: str, help_content: HelpContent, problems: Pr
     check_words(path.read_text(encoding="utf-8"), path, problems)
     check_references(body, body_line, path, help_content, problems)
     for offset, name in find_includes(body):
-        problems.add(path, body_line + offset - 1, f"`[[protocol:{name}]]` is for teachers: a letter never includes it")
+        problems.add(
+            path, body_line + offset - 1, f"`[[protocol:{name}]]` is for teachers: a letter never includes it"
+        )
 
     def reference(kind, channel_id):
         return help_content.reference_html(kind, channel_id, locale)
@@ -133,8 +148,12 @@ def split_sections(body: str, first_line: int, path: Path, problems: Problems) -
         if heading:
             name = (heading.group(2) or "").strip().removeprefix(".")
             if name not in SECTIONS:
-                problems.add(path, number, f"a letter section is marked with one of "
-                                           f"{', '.join('.' + s for s in SECTIONS)}, like `## 제목 {{: .why }}`")
+                problems.add(
+                    path,
+                    number,
+                    f"a letter section is marked with one of "
+                    f"{', '.join('.' + s for s in SECTIONS)}, like `## 제목 {{: .why }}`",
+                )
                 current = None
             elif name in sections:
                 problems.add(path, number, f"the `.{name}` section is there twice")
@@ -158,8 +177,12 @@ def check_words(text: str, path: Path, problems: Problems) -> None:
         plain = REFERENCE.sub("", line)
         if PHONE.search(plain) or WEB.search(plain):
             found = (PHONE.search(plain) or WEB.search(plain)).group()
-            problems.add(path, number, f"`{found}` is typed in: name a help line with [[help:<id>]] "
-                                       f"(help/channels.yaml), so its number lives in one place")
+            problems.add(
+                path,
+                number,
+                f"`{found}` is typed in: name a help line with [[help:<id>]] "
+                f"(help/channels.yaml), so its number lives in one place",
+            )
         if IMAGE.search(line):
             problems.add(path, number, "a letter home shows no image")
 

@@ -10,9 +10,32 @@ EXTENSIONS = ["tables", "admonition", "attr_list", "footnotes", "sane_lists"]
 EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}  # no style="" (CSP)
 
 ALLOWED_TAGS = {
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
-    "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "div", "span", "sup",
-    "sub", "abbr",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
+    "div",
+    "span",
+    "sup",
+    "sub",
+    "abbr",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class", "id"},
@@ -41,8 +64,9 @@ INCLUDE_HTML = re.compile(rf"<p>{INCLUDE_MARK}([a-z0-9-]+)</p>")
 FOOTNOTE_BACKLINK_TITLES = {"ko": "각주 %d에서 본문으로 돌아가기", "en": "Back to the text of footnote %d"}
 
 
-def render_markdown(text: str, reference=None, locale: str = "en", part: str = "",
-                    heading_offset: int = 0, include=None) -> Markup:
+def render_markdown(
+    text: str, reference=None, locale: str = "en", part: str = "", heading_offset: int = 0, include=None
+) -> Markup:
     """Render trusted-author or teacher Markdown to sanitised HTML.
 
     `reference(kind, channel_id)` returns the HTML that stands for `[[help:<id>]]` or
@@ -55,9 +79,13 @@ def render_markdown(text: str, reference=None, locale: str = "en", part: str = "
         text = REFERENCE.sub(lambda m: reference(m.group(1), m.group(2)), text)
     if include is not None:
         text = INCLUDE_LINE.sub(lambda m: f"\n{INCLUDE_MARK}{m.group(1)}\n", text)
-    configs = {**EXTENSION_CONFIGS,
-               "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK_TITLES.get(locale, "%d"),
-                             "SEPARATOR": f"-{part}-" if part else ":"}}
+    configs = {
+        **EXTENSION_CONFIGS,
+        "footnotes": {
+            "BACKLINK_TITLE": FOOTNOTE_BACKLINK_TITLES.get(locale, "%d"),
+            "SEPARATOR": f"-{part}-" if part else ":",
+        },
+    }
     html = md.markdown(text, extensions=EXTENSIONS, extension_configs=configs)
     if heading_offset:
         html = HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}", html)
@@ -85,6 +113,9 @@ def find_includes(text: str):
 
 def sanitize_html(html: str) -> str:
     return nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )

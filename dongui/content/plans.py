@@ -39,14 +39,20 @@ def read_plan(text: str, path, locale: str, reference, problems: Problems) -> tu
             continue
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) != 3:
-            problems.warn(path, number, "a row of the 45-minute plan needs three cells: time | activity | how")
+            problems.warn(
+                path, number, "a row of the 45-minute plan needs three cells: time | activity | how"
+            )
             continue
         rows.append(cells)
     if not rows:
         return ()
     return tuple(
-        PlanRow(time=time, activity=_inline(activity, reference, locale), how=_inline(how, reference, locale),
-                steps=step_numbers(activity))
+        PlanRow(
+            time=time,
+            activity=_inline(activity, reference, locale),
+            how=_inline(how, reference, locale),
+            steps=step_numbers(activity),
+        )
         for time, activity, how in rows[1:]  # the first row holds the headings
     )
 
@@ -78,7 +84,7 @@ def rows_for(plan: tuple[PlanRow, ...], position: int, step_count: int) -> tuple
     if not stepped:
         return plan
     if position <= 0:
-        return plan[:max(stepped[0], 1)]
+        return plan[: max(stepped[0], 1)]
     if position > step_count:
-        return plan[stepped[-1] + 1:] or plan[-1:]
+        return plan[stepped[-1] + 1 :] or plan[-1:]
     return tuple(row for row in plan if position in row.steps)

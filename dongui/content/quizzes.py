@@ -53,8 +53,11 @@ def read_questions(data: LineDict, path, locales, problems: Problems) -> tuple[Q
         if question is None:
             continue
         if question.id in seen:
-            problems.add(path, entry.line_of("id"),
-                         f"duplicate question id `{question.id}` (first on line {seen[question.id]})")
+            problems.add(
+                path,
+                entry.line_of("id"),
+                f"duplicate question id `{question.id}` (first on line {seen[question.id]})",
+            )
         seen.setdefault(question.id, entry.line_of("id"))
         questions.append(question)
     return tuple(questions)
@@ -82,8 +85,9 @@ def read_question(entry, path, locales, problems: Problems, list_line) -> Questi
 def check_plain_text(mapping: LineDict, key, value, path, problems: Problems) -> None:
     """Quiz text is shown as plain text, so a `[[help:…]]` there would show as typed."""
     if value and any("[[help:" in text for text in value.values()):
-        problems.add(path, mapping.line_of(key),
-                     f"`{key}` is plain text: name the service instead of using [[help:…]]")
+        problems.add(
+            path, mapping.line_of(key), f"`{key}` is plain text: name the service instead of using [[help:…]]"
+        )
 
 
 def read_id(entry: LineDict, path, problems: Problems) -> str | None:

@@ -41,8 +41,12 @@ class SharedContent:
             return ""  # reported by the loader
         if key not in self._rendered:
             html = render_markdown(
-                self.protocols[(name, locale)], lambda kind, cid: self.help.reference_html(kind, cid, locale),
-                locale, part=f"protocol-{name}", heading_offset=heading_offset)
+                self.protocols[(name, locale)],
+                lambda kind, cid: self.help.reference_html(kind, cid, locale),
+                locale,
+                part=f"protocol-{name}",
+                heading_offset=heading_offset,
+            )
             self._rendered[key] = f'<div class="protocol protocol-{name}">{html}</div>'
         return self._rendered[key]
 
@@ -67,14 +71,21 @@ def load_shared(lessons_dir: Path, help_content: HelpContent, problems: Problems
             for line, _ in find_includes(text):
                 problems.add(path, line, "a shared text cannot include another one")
             if re.search(r"^## ", text, re.M):
-                problems.add(path, 1, "a shared text has no `## ` headings (it sits under the "
-                                      "including file's own heading): use `### `")
+                problems.add(
+                    path,
+                    1,
+                    "a shared text has no `## ` headings (it sits under the "
+                    "including file's own heading): use `### `",
+                )
             shared.protocols[(name, locale)] = text
         shared.statutes = load_statutes(folder / "statutes.yaml", problems)
     for locale in LOCALES:
         if (REQUIRED_PROTOCOL, locale) not in shared.protocols:
-            problems.add(folder / f"{REQUIRED_PROTOCOL}.{locale}.md", 0,
-                         "the disclosure protocol is missing: every module's teacher notes include it")
+            problems.add(
+                folder / f"{REQUIRED_PROTOCOL}.{locale}.md",
+                0,
+                "the disclosure protocol is missing: every module's teacher notes include it",
+            )
     return shared
 
 

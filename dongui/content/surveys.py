@@ -32,27 +32,29 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # A statement about the student's own life ("Have you ever…", "…한 적이 있다"): never asked.
 OWN_EXPERIENCE = re.compile(
     r"\b(have you|did you|has anyone|happened to you|your own experience|ever been)\b"
-    r"|적이\s*있|당한\s*적|당해\s*본|해\s*본\s*적|겪은\s*적|경험이\s*있", re.I)
+    r"|적이\s*있|당한\s*적|당해\s*본|해\s*본\s*적|겪은\s*적|경험이\s*있",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class SurveyItem:
     id: str
-    module: str     # the module whose learning goal the statement is tied to
-    aim: str        # agree | disagree: the answer that goal aims at
-    text: dict      # locale -> the statement
+    module: str  # the module whose learning goal the statement is tied to
+    aim: str  # agree | disagree: the answer that goal aims at
+    text: dict  # locale -> the statement
 
 
 @dataclass(frozen=True)
 class Survey:
     id: str
     order: int
-    scale: int                 # points, 1 = strongly disagree ... scale = strongly agree
+    scale: int  # points, 1 = strongly disagree ... scale = strongly agree
     items: tuple[SurveyItem, ...]
-    title: dict                # locale -> text
+    title: dict  # locale -> text
     intro: dict
-    labels: dict               # locale -> the scale's words, one per point
-    notes: dict                # locale -> for staff: what the check is and is not
+    labels: dict  # locale -> the scale's words, one per point
+    notes: dict  # locale -> for staff: what the check is and is not
     sources: tuple[Source, ...] = ()
 
     @property
@@ -87,10 +89,15 @@ def load_survey(folder: Path, module_slugs: set[str], problems: Problems) -> Sur
     texts = {loc: read_survey_text(folder / f"{loc}.yaml", meta, problems) for loc in LOCALES}
     if meta is None or problems.count() > before:
         return None
-    items = tuple(SurveyItem(i["id"], i["module"], i["aim"], {loc: texts[loc]["items"][i["id"]] for loc in LOCALES})
-                  for i in meta["items"])
+    items = tuple(
+        SurveyItem(i["id"], i["module"], i["aim"], {loc: texts[loc]["items"][i["id"]] for loc in LOCALES})
+        for i in meta["items"]
+    )
     return Survey(
-        id=folder.name, order=meta["order"], scale=meta["scale"], items=items,
+        id=folder.name,
+        order=meta["order"],
+        scale=meta["scale"],
+        items=items,
         title={loc: texts[loc]["title"] for loc in LOCALES},
         intro={loc: texts[loc]["intro"] for loc in LOCALES},
         labels={loc: texts[loc]["scale"] for loc in LOCALES},
@@ -111,13 +118,18 @@ def read_survey_meta(path: Path, module_slugs: set[str], problems: Problems) -> 
     problems.choice(meta, "scale", path, SCALES)
     items = meta["items"]
     if not isinstance(items, list) or not MIN_ITEMS <= len(items) <= MAX_ITEMS:
-        problems.add(path, meta.line_of("items"),
-                     f"`items` must list {MIN_ITEMS} to {MAX_ITEMS} statements (a short check)")
+        problems.add(
+            path,
+            meta.line_of("items"),
+            f"`items` must list {MIN_ITEMS} to {MAX_ITEMS} statements (a short check)",
+        )
         return None
     seen: dict[str, int] = {}
     for item in items:
         if not isinstance(item, LineDict):
-            problems.add(path, meta.line_of("items"), "each item must be a mapping with `id`, `module` and `aim`")
+            problems.add(
+                path, meta.line_of("items"), "each item must be a mapping with `id`, `module` and `aim`"
+            )
             continue
         if not problems.check_keys(item, path, ITEM_KEYS):
             continue
@@ -125,13 +137,18 @@ def read_survey_meta(path: Path, module_slugs: set[str], problems: Problems) -> 
         if item_id and not ID_PATTERN.match(item_id):
             problems.add(path, item.line_of("id"), f"item id `{item_id}` may use only a-z, 0-9 and -")
         elif item_id in seen:
-            problems.add(path, item.line_of("id"), f"duplicate item id `{item_id}` (first on line {seen[item_id]})")
+            problems.add(
+                path, item.line_of("id"), f"duplicate item id `{item_id}` (first on line {seen[item_id]})"
+            )
         elif item_id:
             seen[item_id] = item.line_of("id")
         module = problems.text(item, "module", path)
         if module and module not in module_slugs:
-            problems.warn(path, item.line_of("module"),
-                          f"item `{item_id}` is tied to `{module}`, which is not a module of the curriculum")
+            problems.warn(
+                path,
+                item.line_of("module"),
+                f"item `{item_id}` is tied to `{module}`, which is not a module of the curriculum",
+            )
         problems.choice(item, "aim", path, AIMS)
     return meta if problems.count() == before else None
 
@@ -144,15 +161,24 @@ def read_survey_text(path: Path, meta: LineDict | None, problems: Problems) -> d
     before = problems.count()
     words = {key: problems.text(text, key, path) for key in ("title", "intro", "notes")}
     labels = problems.text_list(text, "scale", path)
-    if labels is not None and meta is not None and isinstance(meta.get("scale"), int) \
-            and len(labels) != meta["scale"]:
-        problems.add(path, text.line_of("scale"),
-                     f"`scale` must name all {meta['scale']} points, from disagree to agree")
+    if (
+        labels is not None
+        and meta is not None
+        and isinstance(meta.get("scale"), int)
+        and len(labels) != meta["scale"]
+    ):
+        problems.add(
+            path,
+            text.line_of("scale"),
+            f"`scale` must name all {meta['scale']} points, from disagree to agree",
+        )
     items = text.get("items")
     if not isinstance(items, LineDict):
         problems.add(path, text.line_of("items"), "`items` must map each item id to its statement")
         return None
-    wanted = [i.get("id") for i in meta["items"] if isinstance(i, LineDict)] if meta is not None else list(items)
+    wanted = (
+        [i.get("id") for i in meta["items"] if isinstance(i, LineDict)] if meta is not None else list(items)
+    )
     for missing in (i for i in wanted if i not in items):
         problems.add(path, items.line, f"no statement for item `{missing}` (in meta.yaml)")
     for extra in (i for i in items if i not in wanted):
@@ -162,9 +188,12 @@ def read_survey_text(path: Path, meta: LineDict | None, problems: Problems) -> d
         if item_id in items:
             statement = problems.text(items, item_id, path)
             if statement and OWN_EXPERIENCE.search(statement):
-                problems.add(path, items.line_of(item_id),
-                             f"item `{item_id}` asks about the student's own experience: "
-                             "the check asks what students think, never what happened to them")
+                problems.add(
+                    path,
+                    items.line_of(item_id),
+                    f"item `{item_id}` asks about the student's own experience: "
+                    "the check asks what students think, never what happened to them",
+                )
             statements[item_id] = statement
     if problems.count() > before:
         return None

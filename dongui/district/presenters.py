@@ -41,7 +41,7 @@ from ..school.participation import participation_counts
 @dataclass
 class Tally:
     completed: int = 0
-    assigned: int = 0   # students × assigned modules, excusals left out
+    assigned: int = 0  # students × assigned modules, excusals left out
     overdue: int = 0
     took_part: int = 0  # of the assigned: present when the module was taught in class (수업 참여)
 
@@ -112,8 +112,9 @@ class DistrictReport:
         return sum(getattr(line, name) for line in self.schools)
 
 
-def district_report(district: District, catalog: Catalog, locale: str, max_age: timedelta,
-                    recount: bool = False) -> DistrictReport:
+def district_report(
+    district: District, catalog: Catalog, locale: str, max_age: timedelta, recount: bool = False
+) -> DistrictReport:
     """The report from the figures last counted, or counted again (and kept) when they are older
     than `max_age` or `recount` asks. Whether counted or read: a fixed number of statements.
     Keeping the figures is the caller's commit."""
@@ -132,31 +133,45 @@ def district_report(district: District, catalog: Catalog, locale: str, max_age: 
 
 def report_data(report: DistrictReport) -> dict:
     """The figures as JSON: counts and the schools' names; module titles are looked up again."""
+
     def school(line: SchoolLine) -> dict:
         data = {k: v for k, v in asdict(line).items() if k not in ("tally", "checks")}
         data["tally"] = asdict(line.tally)
-        data["checks"] = None if line.checks is None else {
-            "k": line.checks.k, "classes": line.checks.classes, "counts": check_counts(line.checks)}
+        data["checks"] = (
+            None
+            if line.checks is None
+            else {"k": line.checks.k, "classes": line.checks.classes, "counts": check_counts(line.checks)}
+        )
         return data
-    return {"schools": [school(line) for line in report.schools],
-            "modules": [{"slug": m.slug, "schools": m.schools, "classes": m.classes, "tally": asdict(m.tally)}
-                        for m in report.modules],
-            "cells": [[school_id, slug, asdict(tally)] for (school_id, slug), tally in report.cells.items()]}
+
+    return {
+        "schools": [school(line) for line in report.schools],
+        "modules": [
+            {"slug": m.slug, "schools": m.schools, "classes": m.classes, "tally": asdict(m.tally)}
+            for m in report.modules
+        ],
+        "cells": [[school_id, slug, asdict(tally)] for (school_id, slug), tally in report.cells.items()],
+    }
 
 
 def check_counts(results: CheckResults) -> list[list]:
     """[[phase, item, point, answers]] for results that have figures (0 for a blank, "" for sets)."""
-    rows = [[CheckPhase.BEFORE.value, checks.ANSWER_SETS, 0, results.before],
-            [CheckPhase.AFTER.value, checks.ANSWER_SETS, 0, results.after]]
+    rows = [
+        [CheckPhase.BEFORE.value, checks.ANSWER_SETS, 0, results.before],
+        [CheckPhase.AFTER.value, checks.ANSWER_SETS, 0, results.after],
+    ]
     for item in results.items:
-        for phase, values, blank in ((CheckPhase.BEFORE, item.before, item.blank_before),
-                                     (CheckPhase.AFTER, item.after, item.blank_after)):
+        for phase, values, blank in (
+            (CheckPhase.BEFORE, item.before, item.blank_before),
+            (CheckPhase.AFTER, item.after, item.blank_after),
+        ):
             rows += [[phase.value, item.item.id, point, n] for point, n in enumerate((blank, *values)) if n]
     return rows
 
 
-def report_from_data(district: District, data: dict, counted_at: datetime, catalog: Catalog,
-                     locale: str) -> DistrictReport:
+def report_from_data(
+    district: District, data: dict, counted_at: datetime, catalog: Catalog, locale: str
+) -> DistrictReport:
     survey = catalog.check_survey
     schools = []
     for entry in data["schools"]:
@@ -166,8 +181,17 @@ def report_from_data(district: District, data: dict, counted_at: datetime, catal
             counts = {(CheckPhase(phase), item, point): n for phase, item, point, n in found["counts"]}
             line.checks = checks.build_results(survey, found["k"], counts, found["classes"])
         schools.append(line)
-    modules = [ModuleLine(m["slug"], catalog.module(m["slug"]).text(locale).title, m["schools"], m["classes"],
-                          Tally(**m["tally"])) for m in data["modules"] if catalog.module(m["slug"])]
+    modules = [
+        ModuleLine(
+            m["slug"],
+            catalog.module(m["slug"]).text(locale).title,
+            m["schools"],
+            m["classes"],
+            Tally(**m["tally"]),
+        )
+        for m in data["modules"]
+        if catalog.module(m["slug"])
+    ]
     cells = {(school_id, slug): Tally(**tally) for school_id, slug, tally in data["cells"]}
     return DistrictReport(district, schools, modules, cells, survey, counted_at)
 
@@ -175,15 +199,24 @@ def report_from_data(district: District, data: dict, counted_at: datetime, catal
 def build_district_report(district: District, catalog: Catalog, locale: str) -> DistrictReport:
     """Fourteen statements whatever the number of schools, classes or students."""
     members = member_school_ids(district.id)
-    rows = db.session.execute(db.select(School.id, School.name, School.timezone, School.participation_completes,
-                                        School.check_min_answers)
-                              .where(School.id.in_(members)).order_by(School.name, School.id)).all()
+    rows = db.session.execute(
+        db.select(
+            School.id, School.name, School.timezone, School.participation_completes, School.check_min_answers
+        )
+        .where(School.id.in_(members))
+        .order_by(School.name, School.id)
+    ).all()
     lines = {row.id: SchoolLine(row.id, row.name) for row in rows}
     if not lines:
         return DistrictReport(district, [], [], {})
     count_people(members, lines, [m.slug for m in catalog.modules if not m.for_students])
-    class_school = dict(db.session.execute(db.select(Classroom.id, Classroom.school_id).where(
-        Classroom.school_id.in_(members), Classroom.archived_at.is_(None))).all())
+    class_school = dict(
+        db.session.execute(
+            db.select(Classroom.id, Classroom.school_id).where(
+                Classroom.school_id.in_(members), Classroom.archived_at.is_(None)
+            )
+        ).all()
+    )
     for school_id in class_school.values():
         lines[school_id].classes += 1
 
@@ -218,7 +251,9 @@ def build_district_report(district: District, catalog: Catalog, locale: str) -> 
         lines[school_id].tally.add(tally)
         line = modules.get(slug)
         if line is None:
-            line = modules[slug] = ModuleLine(slug, catalog.module(slug).text(locale).title, 0, classes_of[slug])
+            line = modules[slug] = ModuleLine(
+                slug, catalog.module(slug).text(locale).title, 0, classes_of[slug]
+            )
         line.schools += 1
         line.tally.add(tally)
     for class_id, (returned, questions, home) in slip_counts(list(class_school)).items():
@@ -238,13 +273,18 @@ def build_district_report(district: District, catalog: Catalog, locale: str) -> 
     )
 
 
-def in_class_counts(class_school: dict[int, int], credited: set[int]) -> dict[tuple[int, str], tuple[int, int]]:
+def in_class_counts(
+    class_school: dict[int, int], credited: set[int]
+) -> dict[tuple[int, str], tuple[int, int]]:
     """{(class, module): (took part, completed by the class's record)}, each school by its own rule
     on whether taking part completes a module (school/participation.py): two statements, always."""
     counts = {}
     for credit in (True, False):
-        counts.update(participation_counts([c for c, school in class_school.items()
-                                            if (school in credited) == credit], credit))
+        counts.update(
+            participation_counts(
+                [c for c, school in class_school.items() if (school in credited) == credit], credit
+            )
+        )
     return counts
 
 
@@ -254,17 +294,30 @@ def count_people(members, lines: dict[int, SchoolLine], staff_slugs: list[str]) 
     is_student = User.role == Role.STUDENT
     active = sa.and_(User.school_id.in_(members), User.deactivated_at.is_(None))
     for school_id, students, never, staff in db.session.execute(
-            db.select(User.school_id, sa.func.count().filter(is_student),
-                      sa.func.count().filter(is_student, User.last_seen_at.is_(None)),
-                      sa.func.count().filter(~is_student))
-            .where(active).group_by(User.school_id)):
+        db.select(
+            User.school_id,
+            sa.func.count().filter(is_student),
+            sa.func.count().filter(is_student, User.last_seen_at.is_(None)),
+            sa.func.count().filter(~is_student),
+        )
+        .where(active)
+        .group_by(User.school_id)
+    ):
         line = lines[school_id]
         line.students, line.never_signed_in, line.staff = students, never, staff
     for school_id, staff_done in db.session.execute(
-            db.select(User.school_id, sa.func.count(sa.distinct(User.id)))
-            .join(ModuleProgress, sa.and_(ModuleProgress.user_id == User.id, COMPLETED_PROGRESS,
-                                          ModuleProgress.module_slug.in_(staff_slugs)))
-            .where(active, ~is_student).group_by(User.school_id)):
+        db.select(User.school_id, sa.func.count(sa.distinct(User.id)))
+        .join(
+            ModuleProgress,
+            sa.and_(
+                ModuleProgress.user_id == User.id,
+                COMPLETED_PROGRESS,
+                ModuleProgress.module_slug.in_(staff_slugs),
+            ),
+        )
+        .where(active, ~is_student)
+        .group_by(User.school_id)
+    ):
         lines[school_id].staff_done = staff_done
 
 
@@ -278,29 +331,64 @@ def assignment_counts(members):
     in_district = sa.and_(Classroom.school_id.in_(members), Classroom.archived_at.is_(None))
     classes = db.select(Classroom.id).where(in_district)
     active = User.deactivated_at.is_(None)
-    students = dict(db.session.execute(
-        db.select(Enrollment.classroom_id, sa.func.count()).join(User, User.id == Enrollment.student_id)
-        .where(Enrollment.classroom_id.in_(classes), active).group_by(Enrollment.classroom_id)).all())
+    students = dict(
+        db.session.execute(
+            db.select(Enrollment.classroom_id, sa.func.count())
+            .join(User, User.id == Enrollment.student_id)
+            .where(Enrollment.classroom_id.in_(classes), active)
+            .group_by(Enrollment.classroom_id)
+        ).all()
+    )
     # Every completed module of the class's students; only the assigned ones are read below (the
     # school report joins assignments in SQL: over a district, one join less is a third faster).
-    completed = {(class_id, slug): n for class_id, slug, n in db.session.execute(
-        db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
-        .join(User, User.id == Enrollment.student_id)
-        .join(ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS))
-        .where(Enrollment.classroom_id.in_(classes), active)
-        .group_by(Enrollment.classroom_id, ModuleProgress.module_slug))}
-    excused = {(class_id, slug): (n, done) for class_id, slug, n, done in db.session.execute(
-        db.select(Excusal.classroom_id, Excusal.module_slug, sa.func.count(), sa.func.count(ModuleProgress.id))
-        .join(Enrollment, sa.and_(Enrollment.classroom_id == Excusal.classroom_id,
-                                  Enrollment.student_id == Excusal.student_id))
-        .join(User, User.id == Enrollment.student_id)
-        .outerjoin(ModuleProgress, sa.and_(ModuleProgress.user_id == Excusal.student_id,
-                                           ModuleProgress.module_slug == Excusal.module_slug, COMPLETED_PROGRESS))
-        .where(Excusal.classroom_id.in_(classes), active)
-        .group_by(Excusal.classroom_id, Excusal.module_slug))}
+    completed = {
+        (class_id, slug): n
+        for class_id, slug, n in db.session.execute(
+            db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
+            .join(User, User.id == Enrollment.student_id)
+            .join(
+                ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS)
+            )
+            .where(Enrollment.classroom_id.in_(classes), active)
+            .group_by(Enrollment.classroom_id, ModuleProgress.module_slug)
+        )
+    }
+    excused = {
+        (class_id, slug): (n, done)
+        for class_id, slug, n, done in db.session.execute(
+            db.select(
+                Excusal.classroom_id, Excusal.module_slug, sa.func.count(), sa.func.count(ModuleProgress.id)
+            )
+            .join(
+                Enrollment,
+                sa.and_(
+                    Enrollment.classroom_id == Excusal.classroom_id,
+                    Enrollment.student_id == Excusal.student_id,
+                ),
+            )
+            .join(User, User.id == Enrollment.student_id)
+            .outerjoin(
+                ModuleProgress,
+                sa.and_(
+                    ModuleProgress.user_id == Excusal.student_id,
+                    ModuleProgress.module_slug == Excusal.module_slug,
+                    COMPLETED_PROGRESS,
+                ),
+            )
+            .where(Excusal.classroom_id.in_(classes), active)
+            .group_by(Excusal.classroom_id, Excusal.module_slug)
+        )
+    }
     for class_id, slug, due_on in db.session.execute(
-            db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on)
-            .where(Assignment.classroom_id.in_(classes))):
+        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on).where(
+            Assignment.classroom_id.in_(classes)
+        )
+    ):
         excused_count, excused_done = excused.get((class_id, slug), (0, 0))
-        yield (class_id, slug, due_on, students.get(class_id, 0) - excused_count,
-               completed.get((class_id, slug), 0) - excused_done)
+        yield (
+            class_id,
+            slug,
+            due_on,
+            students.get(class_id, 0) - excused_count,
+            completed.get((class_id, slug), 0) - excused_done,
+        )

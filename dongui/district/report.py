@@ -30,8 +30,11 @@ def index():
     """The district report: each school's completion, overdue modules and staff module."""
     district = get_own_district_or_404()
     locale = current_locale()
-    return render_template("district/index.html", report=report_of(district, locale),
-                           titles={m.slug: m.text(locale).title for m in get_catalog().modules})
+    return render_template(
+        "district/index.html",
+        report=report_of(district, locale),
+        titles={m.slug: m.text(locale).title for m in get_catalog().modules},
+    )
 
 
 @bp.post("/recount")
@@ -50,23 +53,45 @@ def export():
     district = get_own_district_or_404()
     locale = current_locale()
     report = report_of(district, locale)
-    header = [_("Kind"), _("School"), _("Module"), _("Students"), _("Classes"), _("Completed"),
-              _("Assigned"), _("Completed (percent)"), _("Overdue"), _("Took part in class"),
-              _("Staff module completed"), _("Staff"), _("Slips returned"), _("Slips with questions"),
-              _("Kept home from a module")]
+    header = [
+        _("Kind"),
+        _("School"),
+        _("Module"),
+        _("Students"),
+        _("Classes"),
+        _("Completed"),
+        _("Assigned"),
+        _("Completed (percent)"),
+        _("Overdue"),
+        _("Took part in class"),
+        _("Staff module completed"),
+        _("Staff"),
+        _("Slips returned"),
+        _("Slips with questions"),
+        _("Kept home from a module"),
+    ]
 
     def figures(tally):
         return [tally.completed, tally.assigned, round(tally.share * 100), tally.overdue, tally.took_part]
 
-    rows = [[_("School"), s.name, "", s.students, s.classes, *figures(s.tally), s.staff_done, s.staff, *s.slips]
-            for s in report.schools]
+    rows = [
+        [_("School"), s.name, "", s.students, s.classes, *figures(s.tally), s.staff_done, s.staff, *s.slips]
+        for s in report.schools
+    ]
     rows += [[_("Module"), "", m.title, "", m.classes, *figures(m.tally)] for m in report.modules]
     titles = {m.slug: m.title for m in report.modules}
-    rows += [[_("School by module"), s.name, titles[slug], "", "", *figures(report.cells[(s.id, slug)])]
-             for s in report.schools for slug in titles if (s.id, slug) in report.cells]
+    rows += [
+        [_("School by module"), s.name, titles[slug], "", "", *figures(report.cells[(s.id, slug)])]
+        for s in report.schools
+        for slug in titles
+        if (s.id, slug) in report.cells
+    ]
     rows += check_rows(report, locale)
-    return Response(to_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="district-report.csv"'})
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="district-report.csv"'},
+    )
 
 
 def check_rows(report, locale: str) -> list[list]:
@@ -76,6 +101,10 @@ def check_rows(report, locale: str) -> list[list]:
     rows = [[], checks.results_header(report.survey, locale)]
     if report.checks is not None:
         rows += checks.results_rows(report.checks, locale, report.district.name)
-    rows += [row for s in report.schools if s.checks is not None and s.checks.shown
-             for row in checks.results_rows(s.checks, locale, s.name)]
+    rows += [
+        row
+        for s in report.schools
+        if s.checks is not None and s.checks.shown
+        for row in checks.results_rows(s.checks, locale, s.name)
+    ]
     return rows

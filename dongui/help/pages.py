@@ -29,9 +29,7 @@ def help_page():
 @bp.get("/privacy")
 def privacy():
     """What Dongui stores about a student, who sees it, and for how long."""
-    return render_template(
-        "help/privacy.html", page=get_catalog().help.page("privacy", current_locale())
-    )
+    return render_template("help/privacy.html", page=get_catalog().help.page("privacy", current_locale()))
 
 
 @bp.get("/healthz")

@@ -30,9 +30,15 @@ def check(class_id):
     student_modules = {m.slug for m in get_catalog().student_modules()}
     phase = checks.open_checks(current_user.id, student_modules).get(classroom.id)
     if request.method == "GET":
-        return render_template("learn/check.html", classroom=classroom, survey=survey, phase=phase,
-                               locale=current_locale(), k=checks.min_answers(classroom.school),
-                               field_prefix=checks.FIELD_PREFIX)
+        return render_template(
+            "learn/check.html",
+            classroom=classroom,
+            survey=survey,
+            phase=phase,
+            locale=current_locale(),
+            k=checks.min_answers(classroom.school),
+            field_prefix=checks.FIELD_PREFIX,
+        )
     if phase is None:
         flash(_("There is no check to do in this class right now."), "info")
         return redirect(url_for("learn.index"))
@@ -51,6 +57,11 @@ def check(class_id):
         checks.hand_in(classroom.id, survey.id, phase, answers)
     # One message whether the student answered or skipped: the page after (and its size in an
     # access log) must not tell which.
-    flash(_("Done: you won't be asked again. Any answers were saved without your name, and your "
-            "teacher only ever sees them counted together with your classmates'."), "success")
+    flash(
+        _(
+            "Done: you won't be asked again. Any answers were saved without your name, and your "
+            "teacher only ever sees them counted together with your classmates'."
+        ),
+        "success",
+    )
     return redirect(url_for("learn.index"))

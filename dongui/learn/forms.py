@@ -9,8 +9,12 @@ from ..school.questions import MAX_QUESTION_LENGTH
 
 
 class AskForm(FlaskForm):
-    body = TextAreaField(_l("Your question"), validators=[
-        DataRequired(_l("Write your question first.")),
-        Length(max=MAX_QUESTION_LENGTH, message=_l("At most %(max)d characters."))],
-        description=_l("Don't write your name or anything that shows who you are."))
+    body = TextAreaField(
+        _l("Your question"),
+        validators=[
+            DataRequired(_l("Write your question first.")),
+            Length(max=MAX_QUESTION_LENGTH, message=_l("At most %(max)d characters.")),
+        ],
+        description=_l("Don't write your name or anything that shows who you are."),
+    )
     submit = SubmitField(_l("Send anonymously"))

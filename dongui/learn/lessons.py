@@ -47,14 +47,20 @@ def index():
 
     def entry(module):
         due, class_names = assigned.get(module.slug, (None, []))
-        return {"module": module, "text": module.text(current_locale()),
-                "status": module_status(progress.get(module.slug), module), "due": due,
-                "classes": class_names, "overdue": is_overdue(due, timezone)}
+        return {
+            "module": module,
+            "text": module.text(current_locale()),
+            "status": module_status(progress.get(module.slug), module),
+            "due": due,
+            "classes": class_names,
+            "overdue": is_overdue(due, timezone),
+        }
 
     modules = {m.slug: m for m in visible_modules()}
     classes = list_student_classes(current_user.id)
     return render_template(
-        "learn/index.html", classes=classes,
+        "learn/index.html",
+        classes=classes,
         assigned=[entry(modules[slug]) for slug in assigned if slug in modules],
         others=[entry(m) for slug, m in modules.items() if slug not in assigned],
         checks=open_checks_of(classes),
@@ -77,8 +83,11 @@ def module(slug):
     text = module.text(current_locale())
     progress = get_progress(current_user.id, slug)
     return render_template(
-        "learn/module.html", module=module, text=text,
-        status=module_status(progress, module), attempts=list_attempts(current_user.id, slug),
+        "learn/module.html",
+        module=module,
+        text=text,
+        status=module_status(progress, module),
+        attempts=list_attempts(current_user.id, slug),
         show_note=bool(text.content_note) and request.args.get("note") != "read",
     )
 
@@ -90,8 +99,13 @@ def step(slug, step):
     module = get_module_or_404(slug)
     check_step_exists(module, step)
     text = module.text(current_locale())
-    return render_template("learn/step.html", module=module, text=text,
-                           step=text.steps[step - 1], can_finish=step >= module.last_required_step)
+    return render_template(
+        "learn/step.html",
+        module=module,
+        text=text,
+        step=text.steps[step - 1],
+        can_finish=step >= module.last_required_step,
+    )
 
 
 @bp.post("/<slug>/<int:step>")
@@ -126,5 +140,6 @@ def lesson_end(slug):
     """The end of the lesson: key points, help, and the way to the quiz."""
     module = get_module_or_404(slug)
     text = module.text(current_locale())
-    return render_template("learn/lesson_end.html", module=module, text=text,
-                           progress=get_progress(current_user.id, slug))
+    return render_template(
+        "learn/lesson_end.html", module=module, text=text, progress=get_progress(current_user.id, slug)
+    )

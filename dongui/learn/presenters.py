@@ -24,14 +24,20 @@ class QuestionView:
     unanswered: bool
 
 
-def quiz_questions(module: Module, nonce: str, locale: str, answers: dict,
-                   unanswered=()) -> list[QuestionView]:
+def quiz_questions(
+    module: Module, nonce: str, locale: str, answers: dict, unanswered=()
+) -> list[QuestionView]:
     """The quiz form's questions, choices in this token's order; never says which is correct."""
     return [
         QuestionView(
-            number=number, field=f"{ANSWER_PREFIX}{q.id}", type=q.type, prompt=q.prompt[locale],
-            choices=tuple(ChoiceView(c.id, c.text[locale], c.id in answers.get(q.id, ()))
-                          for c in ordered_choices(q, nonce)),
+            number=number,
+            field=f"{ANSWER_PREFIX}{q.id}",
+            type=q.type,
+            prompt=q.prompt[locale],
+            choices=tuple(
+                ChoiceView(c.id, c.text[locale], c.id in answers.get(q.id, ()))
+                for c in ordered_choices(q, nonce)
+            ),
             unanswered=q.id in unanswered,
         )
         for number, q in enumerate(module.quiz.questions, start=1)
@@ -80,13 +86,21 @@ def attempt_view(module: Module, attempt: QuizAttempt, locale: str) -> AttemptVi
         chosen = set(attempt.answers.get(question.id, ()))
         choices = tuple(
             ResultChoice(c.text[locale], c.feedback[locale], c.id in chosen, c.correct)
-            for c in question.choices if c.id in chosen or c.correct
+            for c in question.choices
+            if c.id in chosen or c.correct
         )
-        questions.append(ResultQuestion(number, question.prompt[locale], question.type,
-                                        chosen == set(question.correct_ids), choices))
+        questions.append(
+            ResultQuestion(
+                number, question.prompt[locale], question.type, chosen == set(question.correct_ids), choices
+            )
+        )
     return AttemptView(
-        score=attempt.score, max_score=attempt.max_score,
+        score=attempt.score,
+        max_score=attempt.max_score,
         share=attempt.score / attempt.max_score if attempt.max_score else 0.0,
-        passed=attempt.passed, graded=module.quiz.graded, pass_mark=module.quiz.pass_mark,
-        questions=tuple(questions), content_changed=attempt.content_hash != module.content_hash,
+        passed=attempt.passed,
+        graded=module.quiz.graded,
+        pass_mark=module.quiz.pass_mark,
+        questions=tuple(questions),
+        content_changed=attempt.content_hash != module.content_hash,
     )

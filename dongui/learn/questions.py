@@ -27,13 +27,21 @@ def class_questions(class_id):
         if not question_limit.take_one(current_user.id):
             abort(429)
         questions.ask(classroom, form.body.data)
-        flash(_("Your question was sent without your name. Your teacher sees it after the box's "
+        flash(
+            _(
+                "Your question was sent without your name. Your teacher sees it after the box's "
                 "next daily release, with the other questions of the day in a mixed order. When "
-                "your teacher answers it, the answer appears on this page for the whole class."),
-              "success")
+                "your teacher answers it, the answer appears on this page for the whole class."
+            ),
+            "success",
+        )
         return redirect(url_for("learn.class_questions", class_id=classroom.id))
-    return render_template("learn/questions.html", classroom=classroom, form=form,
-                           answered=questions.answered_questions(classroom.id),
-                           render_answer=questions.render_answer,
-                           release_time=format_hour(classroom.school.question_release_hour),
-                           max_length=questions.MAX_QUESTION_LENGTH)
+    return render_template(
+        "learn/questions.html",
+        classroom=classroom,
+        form=form,
+        answered=questions.answered_questions(classroom.id),
+        render_answer=questions.render_answer,
+        release_time=format_hour(classroom.school.question_release_hour),
+        max_length=questions.MAX_QUESTION_LENGTH,
+    )

@@ -42,7 +42,8 @@ def quiz(slug):
         return render_quiz(module, token, nonce, answers, unanswered)
     result = grade(module.quiz, answers)
     attempt = commit_with_retry(
-        lambda: find_attempt(nonce) or record_attempt(current_user.id, module, nonce, answers, result))
+        lambda: find_attempt(nonce) or record_attempt(current_user.id, module, nonce, answers, result)
+    )
     return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt.id))
 
 
@@ -50,7 +51,10 @@ def render_quiz(module, token, nonce=None, answers=None, unanswered=()):
     text = module.text(current_locale())
     nonce = nonce or read_token(token, current_user.id, module.slug)
     return render_template(
-        "learn/quiz.html", module=module, text=text, token=token,
+        "learn/quiz.html",
+        module=module,
+        text=text,
+        token=token,
         questions=quiz_questions(module, nonce, text.locale, answers or {}, unanswered),
     )
 
@@ -62,5 +66,10 @@ def attempt(slug, attempt_id):
     module = get_module_or_404(slug)
     attempt = get_own_attempt_or_404(attempt_id, slug)
     text = module.text(current_locale())
-    return render_template("learn/attempt.html", module=module, text=text,
-                           attempt=attempt, view=attempt_view(module, attempt, text.locale))
+    return render_template(
+        "learn/attempt.html",
+        module=module,
+        text=text,
+        attempt=attempt,
+        view=attempt_view(module, attempt, text.locale),
+    )

@@ -28,8 +28,7 @@ def generate_one_time_password(length: int = ONE_TIME_LENGTH) -> str:
     return "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(length))
 
 
-def derive_one_time_password(secret: str, token: str, username: str,
-                             length: int = ONE_TIME_LENGTH) -> str:
+def derive_one_time_password(secret: str, token: str, username: str, length: int = ONE_TIME_LENGTH) -> str:
     """A one-time password for a card that a resent form can show again without it being stored:
     HMAC(secret key, the form's random token, the username), in the card alphabet.
 

@@ -14,20 +14,27 @@ SENSITIVE_MODULE_ORDERS = range(3, 8)
 
 
 def list_assignments(classroom_id: int) -> list[Assignment]:
-    return list(db.session.execute(
-        db.select(Assignment).filter_by(classroom_id=classroom_id)
-        .order_by(Assignment.position, Assignment.id)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Assignment)
+            .filter_by(classroom_id=classroom_id)
+            .order_by(Assignment.position, Assignment.id)
+        ).scalars()
+    )
 
 
 def assign_module(classroom: Classroom, slug: str, due_on: date | None, actor: User) -> Assignment:
     """Add a module at the end of the class's list, or update its due date if it is there."""
-    assignment = db.session.execute(db.select(Assignment).filter_by(
-        classroom_id=classroom.id, module_slug=slug)).scalar_one_or_none()
+    assignment = db.session.execute(
+        db.select(Assignment).filter_by(classroom_id=classroom.id, module_slug=slug)
+    ).scalar_one_or_none()
     if assignment is None:
-        last = db.session.execute(db.select(sa.func.max(Assignment.position)).where(
-            Assignment.classroom_id == classroom.id)).scalar_one()
-        assignment = Assignment(classroom_id=classroom.id, module_slug=slug,
-                                position=(last or 0) + 1, assigned_by=actor.id)
+        last = db.session.execute(
+            db.select(sa.func.max(Assignment.position)).where(Assignment.classroom_id == classroom.id)
+        ).scalar_one()
+        assignment = Assignment(
+            classroom_id=classroom.id, module_slug=slug, position=(last or 0) + 1, assigned_by=actor.id
+        )
         db.session.add(assignment)
     assignment.due_on = due_on
     db.session.flush()
@@ -49,31 +56,53 @@ def remove_assignment(assignment: Assignment) -> None:
     db.session.delete(assignment)
 
 
-def excuse_student(classroom: Classroom, student: User, slug: str, actor: User,
-                   reason: ExcusalReason | None = None) -> None:
+def excuse_student(
+    classroom: Classroom, student: User, slug: str, actor: User, reason: ExcusalReason | None = None
+) -> None:
     """Excuse a student from a module (once); `reason` FAMILY is a letter slip's 가정 요청."""
-    exists = db.session.execute(db.select(Excusal).filter_by(
-        classroom_id=classroom.id, student_id=student.id, module_slug=slug)).scalar_one_or_none()
+    exists = db.session.execute(
+        db.select(Excusal).filter_by(classroom_id=classroom.id, student_id=student.id, module_slug=slug)
+    ).scalar_one_or_none()
     if exists is None:
-        db.session.add(Excusal(classroom_id=classroom.id, student_id=student.id, module_slug=slug,
-                               excused_by=actor.id, reason=reason))
+        db.session.add(
+            Excusal(
+                classroom_id=classroom.id,
+                student_id=student.id,
+                module_slug=slug,
+                excused_by=actor.id,
+                reason=reason,
+            )
+        )
         action = Action.STUDENT_EXCUSE_FAMILY if reason == ExcusalReason.FAMILY else Action.STUDENT_EXCUSE
-        record_audit(classroom.school_id, actor.id, action, "user", student.id,
-                     classroom=classroom.id, module=slug)
+        record_audit(
+            classroom.school_id, actor.id, action, "user", student.id, classroom=classroom.id, module=slug
+        )
 
 
 def unexcuse_student(classroom: Classroom, student: User, slug: str, actor: User) -> None:
-    deleted = db.session.execute(sa.delete(Excusal).where(
-        Excusal.classroom_id == classroom.id, Excusal.student_id == student.id,
-        Excusal.module_slug == slug)).rowcount
+    deleted = db.session.execute(
+        sa.delete(Excusal).where(
+            Excusal.classroom_id == classroom.id,
+            Excusal.student_id == student.id,
+            Excusal.module_slug == slug,
+        )
+    ).rowcount
     if deleted:
-        record_audit(classroom.school_id, actor.id, Action.STUDENT_UNEXCUSE, "user", student.id,
-                     classroom=classroom.id, module=slug)
+        record_audit(
+            classroom.school_id,
+            actor.id,
+            Action.STUDENT_UNEXCUSE,
+            "user",
+            student.id,
+            classroom=classroom.id,
+            module=slug,
+        )
 
 
 def excused_pairs(classroom_id: int) -> set[tuple[int, str]]:
-    rows = db.session.execute(db.select(Excusal.student_id, Excusal.module_slug).where(
-        Excusal.classroom_id == classroom_id)).all()
+    rows = db.session.execute(
+        db.select(Excusal.student_id, Excusal.module_slug).where(Excusal.classroom_id == classroom_id)
+    ).all()
     return {(student_id, slug) for student_id, slug in rows}
 
 
@@ -83,11 +112,15 @@ def student_assignments(student_id: int) -> dict[str, tuple[date | None, list[st
         db.select(Assignment.module_slug, Assignment.due_on, Classroom.name)
         .join(Classroom, Classroom.id == Assignment.classroom_id)
         .join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .outerjoin(Excusal, sa.and_(Excusal.classroom_id == Classroom.id,
-                                    Excusal.student_id == Enrollment.student_id,
-                                    Excusal.module_slug == Assignment.module_slug))
-        .where(Enrollment.student_id == student_id, Classroom.archived_at.is_(None),
-               Excusal.id.is_(None))
+        .outerjoin(
+            Excusal,
+            sa.and_(
+                Excusal.classroom_id == Classroom.id,
+                Excusal.student_id == Enrollment.student_id,
+                Excusal.module_slug == Assignment.module_slug,
+            ),
+        )
+        .where(Enrollment.student_id == student_id, Classroom.archived_at.is_(None), Excusal.id.is_(None))
         .order_by(Assignment.position)
     ).all()
     result: dict[str, tuple[date | None, list[str]]] = {}

@@ -61,14 +61,22 @@ TARGET_LABELS = {"user": _l("Account"), "classroom": _l("Class"), "school": _l("
 
 # Detail keys whose values are user ids (one id or a list of ids). Name users in detail only
 # under these keys, so that erasing a student can find and remove their id (admin/privacy.py).
-USER_ID_KEYS = frozenset({"user", "users", "student", "students", "to", "by",
-                          "created", "enrolled"})  # roster.import: the students it made and added
+USER_ID_KEYS = frozenset(
+    {"user", "users", "student", "students", "to", "by", "created", "enrolled"}
+)  # roster.import: the students it made and added
 
 
-def record_audit(school_id: int, actor_id: int | None, action: Action, target_type: str,
-                 target_id: int | None, **detail) -> AuditEvent:
-    event = AuditEvent(school_id=school_id, actor_id=actor_id, action=action,
-                       target_type=target_type, target_id=target_id, detail=detail)
+def record_audit(
+    school_id: int, actor_id: int | None, action: Action, target_type: str, target_id: int | None, **detail
+) -> AuditEvent:
+    event = AuditEvent(
+        school_id=school_id,
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        detail=detail,
+    )
     db.session.add(event)
     return event
 
@@ -77,8 +85,9 @@ def record_settings_change(school, actor_id: int | None) -> AuditEvent | None:
     """Log a change of the school's settings, naming the settings that changed (not their values),
     before the change is committed. Nothing changed: nothing logged."""
     state = sa.inspect(school)
-    changed = sorted(attr.key for attr in state.attrs
-                     if attr.history.added and attr.history.added != attr.history.deleted)
+    changed = sorted(
+        attr.key for attr in state.attrs if attr.history.added and attr.history.added != attr.history.deleted
+    )
     if not changed:
         return None
     return record_audit(school.id, actor_id, Action.SETTINGS_CHANGE, "school", school.id, settings=changed)

@@ -54,14 +54,19 @@ def regenerate_join_code(classroom: Classroom) -> str:
 
 
 def teaches(teacher_id: int, classroom_id: int) -> bool:
-    return db.session.execute(db.select(ClassTeacher).filter_by(
-        classroom_id=classroom_id, teacher_id=teacher_id)).first() is not None
+    return (
+        db.session.execute(
+            db.select(ClassTeacher).filter_by(classroom_id=classroom_id, teacher_id=teacher_id)
+        ).first()
+        is not None
+    )
 
 
 def add_co_teacher(classroom: Classroom, username: str) -> User | None:
     """Add a teacher or admin of the same school; None when there is no such colleague."""
-    colleague = db.session.execute(db.select(User).filter_by(
-        username=normalize_username(username), school_id=classroom.school_id)).scalar_one_or_none()
+    colleague = db.session.execute(
+        db.select(User).filter_by(username=normalize_username(username), school_id=classroom.school_id)
+    ).scalar_one_or_none()
     if colleague is None or colleague.role not in (Role.TEACHER, Role.ADMIN) or not colleague.is_active:
         return None
     if not teaches(colleague.id, classroom.id):
@@ -71,32 +76,58 @@ def add_co_teacher(classroom: Classroom, username: str) -> User | None:
 
 def remove_student(classroom: Classroom, student: User, actor: User) -> None:
     """Take a student out of the class; their account and progress stay."""
-    db.session.execute(sa.delete(Enrollment).where(
-        Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id))
-    record_audit(classroom.school_id, actor.id, Action.STUDENT_REMOVE, "user", student.id,
-                 classroom=classroom.id)
+    db.session.execute(
+        sa.delete(Enrollment).where(
+            Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id
+        )
+    )
+    record_audit(
+        classroom.school_id, actor.id, Action.STUDENT_REMOVE, "user", student.id, classroom=classroom.id
+    )
 
 
 def move_student(source: Classroom, target: Classroom, student: User, actor: User) -> None:
     """Move a student to another of the teacher's classes, keeping their class number if free."""
-    enrollment = db.session.execute(db.select(Enrollment).filter_by(
-        classroom_id=source.id, student_id=student.id)).scalar_one()
-    already = db.session.execute(db.select(Enrollment).filter_by(
-        classroom_id=target.id, student_id=student.id)).scalar_one_or_none()
-    number_taken = enrollment.number is not None and db.session.execute(db.select(Enrollment.id).filter_by(
-        classroom_id=target.id, number=enrollment.number)).first() is not None
+    enrollment = db.session.execute(
+        db.select(Enrollment).filter_by(classroom_id=source.id, student_id=student.id)
+    ).scalar_one()
+    already = db.session.execute(
+        db.select(Enrollment).filter_by(classroom_id=target.id, student_id=student.id)
+    ).scalar_one_or_none()
+    number_taken = (
+        enrollment.number is not None
+        and db.session.execute(
+            db.select(Enrollment.id).filter_by(classroom_id=target.id, number=enrollment.number)
+        ).first()
+        is not None
+    )
     db.session.delete(enrollment)
     if already is None:
-        db.session.add(Enrollment(classroom_id=target.id, student_id=student.id,
-                                  number=None if number_taken else enrollment.number))
-    record_audit(source.school_id, actor.id, Action.STUDENT_MOVE, "user", student.id,
-                 source=source.id, target=target.id)
+        db.session.add(
+            Enrollment(
+                classroom_id=target.id,
+                student_id=student.id,
+                number=None if number_taken else enrollment.number,
+            )
+        )
+    record_audit(
+        source.school_id,
+        actor.id,
+        Action.STUDENT_MOVE,
+        "user",
+        student.id,
+        source=source.id,
+        target=target.id,
+    )
 
 
-def reset_student_passwords(classroom: Classroom, students: list[User], actor: User) -> list[tuple[User, str]]:
+def reset_student_passwords(
+    classroom: Classroom, students: list[User], actor: User
+) -> list[tuple[User, str]]:
     """New one-time passwords (shown once on cards); each student's sessions end."""
     cards = [(student, reset_password(student)) for student in students]
     for student, _password in cards:
-        record_audit(classroom.school_id, actor.id, Action.PASSWORD_RESET, "user", student.id,
-                     classroom=classroom.id)
+        record_audit(
+            classroom.school_id, actor.id, Action.PASSWORD_RESET, "user", student.id, classroom=classroom.id
+        )
     return cards

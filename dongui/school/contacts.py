@@ -9,14 +9,20 @@ def school_contacts(school: School | None, locale: str = "ko") -> list[dict]:
     only entries that have a name."""
     if school is None:
         return []
-    return [localized_contact(c, locale) for c in (school.help_contacts or [])
-            if isinstance(c, dict) and c.get("name")]
+    return [
+        localized_contact(c, locale)
+        for c in (school.help_contacts or [])
+        if isinstance(c, dict) and c.get("name")
+    ]
 
 
 def localized_contact(contact: dict, locale: str) -> dict:
     if locale == "en":
-        return {"name": contact.get("name_en") or contact["name"], "phone": contact.get("phone", ""),
-                "note": contact.get("note_en") or contact.get("note", "")}
+        return {
+            "name": contact.get("name_en") or contact["name"],
+            "phone": contact.get("phone", ""),
+            "note": contact.get("note_en") or contact.get("note", ""),
+        }
     return {"name": contact["name"], "phone": contact.get("phone", ""), "note": contact.get("note", "")}
 
 

@@ -47,8 +47,9 @@ def add_school(district: District, school: School) -> bool:
     return True
 
 
-def create_district_admin(district: District, username: str, display_name: str,
-                          password: str | None = None) -> tuple[User, str | None]:
+def create_district_admin(
+    district: District, username: str, display_name: str, password: str | None = None
+) -> tuple[User, str | None]:
     """A district admin: no school, so no page of any school opens for them.
 
     :raises ValueError: when the username is not valid or is taken.

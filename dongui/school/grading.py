@@ -30,8 +30,9 @@ def grade(quiz: Quiz, answers: dict[str, frozenset]) -> Grade:
     A practice quiz (`graded: false`) passes on submission, whatever the score.
     """
     results = tuple(
-        QuestionResult(q.id, frozenset(answers.get(q.id, ())),
-                       frozenset(answers.get(q.id, ())) == q.correct_ids)
+        QuestionResult(
+            q.id, frozenset(answers.get(q.id, ())), frozenset(answers.get(q.id, ())) == q.correct_ids
+        )
         for q in quiz.questions
     )
     score = sum(1 for r in results if r.correct)

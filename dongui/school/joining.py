@@ -25,8 +25,11 @@ def find_class_by_code(raw_code: str, school_id: int | None = None) -> Classroom
         or archived.
     """
     code = CODE_NOISE.sub("", raw_code or "").upper()
-    classroom = db.session.execute(db.select(Classroom).filter_by(join_code=code)).scalar_one_or_none() \
-        if code else None
+    classroom = (
+        db.session.execute(db.select(Classroom).filter_by(join_code=code)).scalar_one_or_none()
+        if code
+        else None
+    )
     if classroom is None or (school_id is not None and classroom.school_id != school_id):
         raise JoinError("unknown")
     if classroom.archived_at is not None:
@@ -36,8 +39,9 @@ def find_class_by_code(raw_code: str, school_id: int | None = None) -> Classroom
 
 def join_class(student: User, raw_code: str) -> Classroom:
     classroom = find_class_by_code(raw_code, student.school_id)
-    enrolled = db.session.execute(db.select(Enrollment.id).filter_by(
-        classroom_id=classroom.id, student_id=student.id)).first()
+    enrolled = db.session.execute(
+        db.select(Enrollment.id).filter_by(classroom_id=classroom.id, student_id=student.id)
+    ).first()
     if enrolled is not None:
         raise JoinError("already")
     db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))

@@ -38,13 +38,17 @@ def list_slips(classroom_id: int) -> dict[int, LetterSlip]:
 
 def excusal_reasons(classroom_id: int) -> dict[tuple[int, str], str | None]:
     """{(student, module): reason} for every excusal in the class (one query)."""
-    rows = db.session.execute(db.select(Excusal.student_id, Excusal.module_slug, Excusal.reason)
-                              .where(Excusal.classroom_id == classroom_id)).all()
+    rows = db.session.execute(
+        db.select(Excusal.student_id, Excusal.module_slug, Excusal.reason).where(
+            Excusal.classroom_id == classroom_id
+        )
+    ).all()
     return {(student_id, slug): reason for student_id, slug, reason in rows}
 
 
-def record_slips(classroom: Classroom, marks: Mapping[int, SlipMark], assigned: Collection[str],
-                 actor: User, today: date) -> None:
+def record_slips(
+    classroom: Classroom, marks: Mapping[int, SlipMark], assigned: Collection[str], actor: User, today: date
+) -> None:
     """Record the slips of the students in `marks` (each an active student of the class).
 
     A module ticked for home becomes a 가정 요청 excusal (unless the student is already excused
@@ -57,8 +61,14 @@ def record_slips(classroom: Classroom, marks: Mapping[int, SlipMark], assigned: 
         raise ValueError("a module not assigned to the class")
     slips = list_slips(classroom.id)
     reasons = excusal_reasons(classroom.id)
-    students = {user.id: user for user in db.session.execute(
-        db.select(User).where(User.id.in_(list(marks)))).scalars()} if marks else {}
+    students = (
+        {
+            user.id: user
+            for user in db.session.execute(db.select(User).where(User.id.in_(list(marks)))).scalars()
+        }
+        if marks
+        else {}
+    )
     for student_id, mark in marks.items():
         record_slip(classroom, student_id, mark, slips.get(student_id), actor, today)
         for slug in sorted(assigned):
@@ -68,14 +78,22 @@ def record_slips(classroom: Classroom, marks: Mapping[int, SlipMark], assigned: 
             elif slug not in mark.home_modules and reasons.get(key) == ExcusalReason.FAMILY:
                 unexcuse_student(classroom, students[student_id], slug, actor)
     returned = [m for m in marks.values() if m.is_returned]
-    record_audit(classroom.school_id, actor.id, Action.CLASS_SLIPS, "classroom", classroom.id,
-                 returned=len(returned), questions=sum(m.has_questions for m in returned),
-                 home=sum(bool(m.home_modules) for m in returned))
+    record_audit(
+        classroom.school_id,
+        actor.id,
+        Action.CLASS_SLIPS,
+        "classroom",
+        classroom.id,
+        returned=len(returned),
+        questions=sum(m.has_questions for m in returned),
+        home=sum(bool(m.home_modules) for m in returned),
+    )
     db.session.flush()
 
 
-def record_slip(classroom: Classroom, student_id: int, mark: SlipMark, slip: LetterSlip | None,
-                actor: User, today: date) -> None:
+def record_slip(
+    classroom: Classroom, student_id: int, mark: SlipMark, slip: LetterSlip | None, actor: User, today: date
+) -> None:
     if not mark.is_returned:
         if slip is not None:
             db.session.delete(slip)
@@ -96,19 +114,35 @@ def slip_counts(class_ids: list[int]) -> dict[int, tuple[int, int, int]]:
     active = sa.and_(User.id == Enrollment.student_id, User.deactivated_at.is_(None))
     slips = db.session.execute(
         db.select(LetterSlip.classroom_id, sa.func.count(), sa.func.count().filter(LetterSlip.has_questions))
-        .join(Enrollment, sa.and_(Enrollment.classroom_id == LetterSlip.classroom_id,
-                                  Enrollment.student_id == LetterSlip.student_id))
+        .join(
+            Enrollment,
+            sa.and_(
+                Enrollment.classroom_id == LetterSlip.classroom_id,
+                Enrollment.student_id == LetterSlip.student_id,
+            ),
+        )
         .join(User, active)
         .where(LetterSlip.classroom_id.in_(class_ids))
-        .group_by(LetterSlip.classroom_id)).all()
-    home = dict(db.session.execute(
-        db.select(Excusal.classroom_id, sa.func.count(sa.distinct(Excusal.student_id)))
-        .join(Enrollment, sa.and_(Enrollment.classroom_id == Excusal.classroom_id,
-                                  Enrollment.student_id == Excusal.student_id))
-        .join(User, active)
-        .where(Excusal.classroom_id.in_(class_ids), Excusal.reason == ExcusalReason.FAMILY)
-        .group_by(Excusal.classroom_id)).all())
-    counts = {class_id: (returned, questions, home.get(class_id, 0)) for class_id, returned, questions in slips}
+        .group_by(LetterSlip.classroom_id)
+    ).all()
+    home = dict(
+        db.session.execute(
+            db.select(Excusal.classroom_id, sa.func.count(sa.distinct(Excusal.student_id)))
+            .join(
+                Enrollment,
+                sa.and_(
+                    Enrollment.classroom_id == Excusal.classroom_id,
+                    Enrollment.student_id == Excusal.student_id,
+                ),
+            )
+            .join(User, active)
+            .where(Excusal.classroom_id.in_(class_ids), Excusal.reason == ExcusalReason.FAMILY)
+            .group_by(Excusal.classroom_id)
+        ).all()
+    )
+    counts = {
+        class_id: (returned, questions, home.get(class_id, 0)) for class_id, returned, questions in slips
+    }
     for class_id, students in home.items():
         counts.setdefault(class_id, (0, 0, students))
     return counts

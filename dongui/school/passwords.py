@@ -25,8 +25,9 @@ def min_password_length(role: Role) -> int:
 
 
 def password_hint(role: Role) -> LazyString:
-    return _l("At least %(min)d characters. A short sentence is easy to remember.",
-              min=min_password_length(role))
+    return _l(
+        "At least %(min)d characters. A short sentence is easy to remember.", min=min_password_length(role)
+    )
 
 
 @cache
@@ -61,8 +62,11 @@ def password_problem(password: str, role: Role, username: str = "") -> LazyStrin
     """What is wrong with a chosen password, in words for the person choosing it, or None."""
     code = password_problem_code(password, role, username)
     if code in ("too_short", "too_long"):
-        return _l("Use between %(min)d and %(max)d characters.",
-                  min=min_password_length(role), max=MAX_PASSWORD_LENGTH)
+        return _l(
+            "Use between %(min)d and %(max)d characters.",
+            min=min_password_length(role),
+            max=MAX_PASSWORD_LENGTH,
+        )
     if code == "username":
         return _l("Your password cannot be your username.")
     if code == "common":

@@ -71,8 +71,11 @@ def export_check_marks(student_id: int) -> list[dict]:
     """The halves of before-and-after checks the student is done with. Their answers, if any,
     were never linked to them (school/checks.py): there is nothing more to export or erase."""
     rows = db.session.execute(
-        db.select(Classroom.name, CheckMark.phase).join(Classroom, Classroom.id == CheckMark.classroom_id)
-        .where(CheckMark.user_id == student_id).order_by(Classroom.name, CheckMark.phase)).all()
+        db.select(Classroom.name, CheckMark.phase)
+        .join(Classroom, Classroom.id == CheckMark.classroom_id)
+        .where(CheckMark.user_id == student_id)
+        .order_by(Classroom.name, CheckMark.phase)
+    ).all()
     return [{"class": name, "half": phase.value} for name, phase in rows]
 
 
@@ -87,8 +90,11 @@ def export_account(student: User) -> dict:
         "locale": student.locale,
         "created_at": iso(student.created_at),
         # A date only, as on every staff page: a time of day could be set beside other records.
-        "last_active_on": (local_today(student.school.timezone, student.last_seen_at).isoformat()
-                           if student.last_seen_at else None),
+        "last_active_on": (
+            local_today(student.school.timezone, student.last_seen_at).isoformat()
+            if student.last_seen_at
+            else None
+        ),
         "must_change_password": student.must_change_password,
         "deactivated_at": iso(student.deactivated_at),
     }
@@ -112,21 +118,33 @@ def export_excusals(student_id: int) -> list[dict]:
         .where(Excusal.student_id == student_id)
         .order_by(Excusal.at, Excusal.id)
     ).all()
-    return [{"class": name, "module": slug, "at": iso(at), "reason": reason}
-            for name, slug, at, reason in rows]
+    return [
+        {"class": name, "module": slug, "at": iso(at), "reason": reason} for name, slug, at, reason in rows
+    ]
 
 
 def export_participation(student_id: int) -> list[dict]:
     """Modules taught in class: the day they took part, the day they passed on paper."""
     rows = db.session.execute(
-        db.select(Classroom.name, ClassParticipation.module_slug, ClassParticipation.attended_on,
-                  ClassParticipation.paper_passed_on)
+        db.select(
+            Classroom.name,
+            ClassParticipation.module_slug,
+            ClassParticipation.attended_on,
+            ClassParticipation.paper_passed_on,
+        )
         .join(Classroom, Classroom.id == ClassParticipation.classroom_id)
         .where(ClassParticipation.student_id == student_id)
         .order_by(Classroom.name, ClassParticipation.module_slug)
     ).all()
-    return [{"class": name, "module": slug, "took_part_on": on.isoformat() if on else None,
-             "passed_on_paper_on": paper.isoformat() if paper else None} for name, slug, on, paper in rows]
+    return [
+        {
+            "class": name,
+            "module": slug,
+            "took_part_on": on.isoformat() if on else None,
+            "passed_on_paper_on": paper.isoformat() if paper else None,
+        }
+        for name, slug, on, paper in rows
+    ]
 
 
 def export_slips(student_id: int) -> list[dict]:
@@ -137,39 +155,49 @@ def export_slips(student_id: int) -> list[dict]:
         .where(LetterSlip.student_id == student_id)
         .order_by(Classroom.name)
     ).all()
-    return [{"class": name, "returned_on": on.isoformat(), "has_questions": questions}
-            for name, on, questions in rows]
+    return [
+        {"class": name, "returned_on": on.isoformat(), "has_questions": questions}
+        for name, on, questions in rows
+    ]
 
 
 def export_progress(student_id: int) -> list[dict]:
     rows = db.session.execute(
-        db.select(ModuleProgress).where(ModuleProgress.user_id == student_id)
+        db.select(ModuleProgress)
+        .where(ModuleProgress.user_id == student_id)
         .order_by(ModuleProgress.module_slug)
     ).scalars()
-    return [{
-        "module": p.module_slug,
-        "started_at": iso(p.started_at),
-        "last_step": p.last_step,
-        "lesson_done_at": iso(p.lesson_done_at),
-        "quiz_passed_at": iso(p.quiz_passed_at),
-        "best_score": p.best_score,
-        "attempts": p.attempts,
-    } for p in rows]
+    return [
+        {
+            "module": p.module_slug,
+            "started_at": iso(p.started_at),
+            "last_step": p.last_step,
+            "lesson_done_at": iso(p.lesson_done_at),
+            "quiz_passed_at": iso(p.quiz_passed_at),
+            "best_score": p.best_score,
+            "attempts": p.attempts,
+        }
+        for p in rows
+    ]
 
 
 def export_attempts(student_id: int) -> list[dict]:
     rows = db.session.execute(
-        db.select(QuizAttempt).where(QuizAttempt.user_id == student_id)
+        db.select(QuizAttempt)
+        .where(QuizAttempt.user_id == student_id)
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
     ).scalars()
-    return [{
-        "module": a.module_slug,
-        "submitted_at": iso(a.submitted_at),
-        "score": a.score,
-        "max_score": a.max_score,
-        "passed": a.passed,
-        "answers": a.answers,
-    } for a in rows]
+    return [
+        {
+            "module": a.module_slug,
+            "submitted_at": iso(a.submitted_at),
+            "score": a.score,
+            "max_score": a.max_score,
+            "passed": a.passed,
+            "answers": a.answers,
+        }
+        for a in rows
+    ]
 
 
 def export_audit_events(student: User) -> list[dict]:
@@ -180,20 +208,24 @@ def export_audit_events(student: User) -> list[dict]:
     """
     rows = db.session.execute(
         db.select(AuditEvent.action, AuditEvent.target_type, AuditEvent.target_id, AuditEvent.at)
-        .where(sa.or_(
-            sa.and_(AuditEvent.target_type == "user", AuditEvent.target_id == student.id),
-            AuditEvent.actor_id == student.id,
-        ), AuditEvent.at >= student.created_at)
+        .where(
+            sa.or_(
+                sa.and_(AuditEvent.target_type == "user", AuditEvent.target_id == student.id),
+                AuditEvent.actor_id == student.id,
+            ),
+            AuditEvent.at >= student.created_at,
+        )
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    return [{"action": action, "target_type": target_type, "target_id": target_id, "at": iso(at)}
-            for action, target_type, target_id, at in rows]
+    return [
+        {"action": action, "target_type": target_type, "target_id": target_id, "at": iso(at)}
+        for action, target_type, target_id, at in rows
+    ]
 
 
 def record_export(student: User, actor: User | None) -> None:
     """Log that the student's data left Dongui (actor None: the command line)."""
-    record_audit(student.school_id, actor.id if actor else None, Action.STUDENT_EXPORT, "user",
-                 student.id)
+    record_audit(student.school_id, actor.id if actor else None, Action.STUDENT_EXPORT, "user", student.id)
 
 
 def delete_student(student: User, actor: User | None) -> None:
@@ -219,8 +251,9 @@ def delete_students(students: Iterable[User], actor: User | None) -> None:
     forget_in_audit_log(ids, set(schools.values()))
     remove_references(ids)
     for chunk in chunks(sorted(ids)):
-        db.session.execute(sa.delete(User).where(User.id.in_(chunk)),
-                           execution_options={"synchronize_session": "fetch"})
+        db.session.execute(
+            sa.delete(User).where(User.id.in_(chunk)), execution_options={"synchronize_session": "fetch"}
+        )
     db.session.flush()
     for student_id, school_id in sorted(schools.items()):
         record_audit(school_id, actor.id if actor else None, Action.STUDENT_DELETE, "user", student_id)
@@ -256,9 +289,10 @@ def forget_in_audit_log(ids: set[int], school_ids: set[int]) -> None:
     for event_id, detail in rows:
         cleaned = scrub_detail(detail, ids)
         if cleaned != (detail or {}):
-            db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == event_id)
-                               .values(detail=cleaned),
-                               execution_options={"synchronize_session": False})
+            db.session.execute(
+                sa.update(AuditEvent).where(AuditEvent.id == event_id).values(detail=cleaned),
+                execution_options={"synchronize_session": False},
+            )
     for item in list(db.session.identity_map.values()):
         if isinstance(item, AuditEvent):  # loaded entries would show the old detail
             db.session.expire(item)
@@ -300,19 +334,25 @@ def remove_references(ids: set[int]) -> None:
 
 def chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def find_inactive_students(school: School, since: date) -> list[User]:
     """Students not seen since `since` began (school time), or never seen and created before it."""
     cutoff = start_of_day(since, school.timezone)
-    return list(db.session.execute(
-        db.select(User).where(
-            User.school_id == school.id, User.role == Role.STUDENT,
-            sa.or_(User.last_seen_at < cutoff,
-                   sa.and_(User.last_seen_at.is_(None), User.created_at < cutoff)),
-        ).order_by(User.username)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(User)
+            .where(
+                User.school_id == school.id,
+                User.role == Role.STUDENT,
+                sa.or_(
+                    User.last_seen_at < cutoff, sa.and_(User.last_seen_at.is_(None), User.created_at < cutoff)
+                ),
+            )
+            .order_by(User.username)
+        ).scalars()
+    )
 
 
 def purge_inactive(school: School, since: date, dry_run: bool, actor: User | None = None) -> list[User]:

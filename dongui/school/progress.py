@@ -29,8 +29,13 @@ def list_progress(user_id: int) -> dict[str, ModuleProgress]:
 def ensure_progress(user_id: int, module: Module) -> ModuleProgress:
     progress = get_progress(user_id, module.slug)
     if progress is None:
-        progress = ModuleProgress(user_id=user_id, module_slug=module.slug, last_step=1,
-                                  attempts=0, content_hash=module.content_hash)
+        progress = ModuleProgress(
+            user_id=user_id,
+            module_slug=module.slug,
+            last_step=1,
+            attempts=0,
+            content_hash=module.content_hash,
+        )
         db.session.add(progress)
         db.session.flush()
     return progress
@@ -64,16 +69,21 @@ def find_attempt(nonce: str) -> QuizAttempt | None:
     return db.session.execute(db.select(QuizAttempt).filter_by(submit_token=nonce)).scalar_one_or_none()
 
 
-def record_attempt(user_id: int, module: Module, nonce: str, answers: dict,
-                   result: Grade) -> QuizAttempt:
+def record_attempt(user_id: int, module: Module, nonce: str, answers: dict, result: Grade) -> QuizAttempt:
     """Store one attempt and fold it into the progress row (counters updated in SQL, so
     concurrent submissions never lose one). The nonce of the form's signed token is stored
     as `submit_token`; its uniqueness stops a second attempt from the same form."""
     now = utcnow()
     attempt = QuizAttempt(
-        user_id=user_id, module_slug=module.slug, content_hash=module.content_hash,
-        submitted_at=now, score=result.score, max_score=result.max_score, passed=result.passed,
-        answers={qid: sorted(choices) for qid, choices in answers.items()}, submit_token=nonce,
+        user_id=user_id,
+        module_slug=module.slug,
+        content_hash=module.content_hash,
+        submitted_at=now,
+        score=result.score,
+        max_score=result.max_score,
+        passed=result.passed,
+        answers={qid: sorted(choices) for qid, choices in answers.items()},
+        submit_token=nonce,
     )
     db.session.add(attempt)
     progress = ensure_progress(user_id, module)
@@ -82,14 +92,18 @@ def record_attempt(user_id: int, module: Module, nonce: str, answers: dict,
         "attempts": ModuleProgress.attempts + 1,
         "best_score": sa.case(
             (sa.or_(ModuleProgress.best_score.is_(None), ModuleProgress.best_score < share), share),
-            else_=ModuleProgress.best_score),
+            else_=ModuleProgress.best_score,
+        ),
         "content_hash": module.content_hash,
     }
     if result.passed:
         values["quiz_passed_at"] = sa.func.coalesce(
-            ModuleProgress.quiz_passed_at, sa.literal(now, UTCDateTime()))
+            ModuleProgress.quiz_passed_at, sa.literal(now, UTCDateTime())
+        )
     db.session.execute(
-        sa.update(ModuleProgress).where(ModuleProgress.id == progress.id).values(**values)
+        sa.update(ModuleProgress)
+        .where(ModuleProgress.id == progress.id)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(progress)
@@ -98,7 +112,10 @@ def record_attempt(user_id: int, module: Module, nonce: str, answers: dict,
 
 
 def list_attempts(user_id: int, slug: str) -> list[QuizAttempt]:
-    return list(db.session.execute(
-        db.select(QuizAttempt).filter_by(user_id=user_id, module_slug=slug)
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(QuizAttempt)
+            .filter_by(user_id=user_id, module_slug=slug)
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        ).scalars()
+    )

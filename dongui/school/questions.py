@@ -84,9 +84,13 @@ def ask(classroom: Classroom, body: str) -> None:
     the asker's request does; the row holds the class, the body and the release time, nothing
     else."""
     with db.engine.begin() as connection:
-        connection.execute(sa.insert(PendingQuestion).values(
-            classroom_id=classroom.id, body=body.strip(),
-            release_at=scheduled_release(classroom.school_id, connection)))
+        connection.execute(
+            sa.insert(PendingQuestion).values(
+                classroom_id=classroom.id,
+                body=body.strip(),
+                release_at=scheduled_release(classroom.school_id, connection),
+            )
+        )
 
 
 def is_release_due(school: School, now: datetime | None = None) -> bool:
@@ -122,9 +126,11 @@ def release(school_id: int) -> int | None:
         if at is not None and at > now:
             return None
         claimed = connection.execute(
-            sa.update(School).where(School.id == school_id,
-                                    School.question_release_at.is_(None) if at is None
-                                    else School.question_release_at == at)
+            sa.update(School)
+            .where(
+                School.id == school_id,
+                School.question_release_at.is_(None) if at is None else School.question_release_at == at,
+            )
             .values(question_release_at=next_release(now, hour, zone, previous=at))
         ).rowcount
         if claimed != 1:
@@ -138,8 +144,15 @@ def release(school_id: int) -> int | None:
         ).all()
         if not waiting:
             return 0
-        rows = [{"classroom_id": classroom_id, "body": body, "status": QuestionStatus.NEW,
-                 "created_on": release_day(release_at, zone)} for classroom_id, body, release_at in waiting]
+        rows = [
+            {
+                "classroom_id": classroom_id,
+                "body": body,
+                "status": QuestionStatus.NEW,
+                "created_on": release_day(release_at, zone),
+            }
+            for classroom_id, body, release_at in waiting
+        ]
         shuffle(rows)
         connection.execute(sa.insert(ClassQuestion), rows)
         return len(rows)
@@ -154,8 +167,15 @@ def release_all_due() -> int:
     """Every school's due release (the `flask questions release` command); returns how many
     questions were released."""
     now = utcnow()
-    due = db.session.execute(db.select(School.id).where(
-        sa.or_(School.question_release_at.is_(None), School.question_release_at <= now))).scalars().all()
+    due = (
+        db.session.execute(
+            db.select(School.id).where(
+                sa.or_(School.question_release_at.is_(None), School.question_release_at <= now)
+            )
+        )
+        .scalars()
+        .all()
+    )
     db.session.rollback()  # end the read before the releases write, each on its own connection
     return sum(release(school_id) or 0 for school_id in due)
 
@@ -181,10 +201,13 @@ def delete(question: ClassQuestion) -> None:
 
 def _listed(classroom_id: int, *statuses: QuestionStatus) -> list[ClassQuestion]:
     # By date, then by the random id: within a day the order says nothing about who came first.
-    return list(db.session.execute(
-        db.select(ClassQuestion).where(ClassQuestion.classroom_id == classroom_id,
-                                       ClassQuestion.status.in_(statuses))
-        .order_by(ClassQuestion.created_on.desc(), ClassQuestion.id)).scalars())
+    return list(
+        db.session.execute(
+            db.select(ClassQuestion)
+            .where(ClassQuestion.classroom_id == classroom_id, ClassQuestion.status.in_(statuses))
+            .order_by(ClassQuestion.created_on.desc(), ClassQuestion.id)
+        ).scalars()
+    )
 
 
 def answered_questions(classroom_id: int) -> list[ClassQuestion]:
@@ -200,8 +223,11 @@ def questions_for_teacher(classroom_id: int) -> dict[QuestionStatus, list[ClassQ
 
 
 def count_new(classroom_id: int) -> int:
-    return db.session.execute(db.select(db.func.count()).select_from(ClassQuestion).where(
-        ClassQuestion.classroom_id == classroom_id, ClassQuestion.status == QuestionStatus.NEW)).scalar_one()
+    return db.session.execute(
+        db.select(db.func.count())
+        .select_from(ClassQuestion)
+        .where(ClassQuestion.classroom_id == classroom_id, ClassQuestion.status == QuestionStatus.NEW)
+    ).scalar_one()
 
 
 def render_answer(text: str | None) -> Markup:

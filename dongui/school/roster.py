@@ -26,8 +26,8 @@ from ..models import (
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem_code
 from .roster_files import Line, RosterFileError, Sheet, read_sheet
 
-MAX_ROWS = 1000         # students in one file: a whole grade
-HEADER_SEARCH = 10      # filled rows looked through for the headings
+MAX_ROWS = 1000  # students in one file: a whole grade
+HEADER_SEARCH = 10  # filled rows looked through for the headings
 MAX_NAME = 80
 MAX_USERNAME = 64
 # The student password rule's problems (school/passwords.py), as roster problems.
@@ -50,8 +50,10 @@ COLUMNS = {
 FIELDS = tuple(COLUMNS)
 ONEROSTER = {"givenname": "given", "familyname": "family", "username": "username", "role": "role"}
 HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
-GRADE_CLASS_IN_NAME = (re.compile(r"(\d{1,2})\s*학년\s*(\d{1,2})\s*반"),
-                       re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$"))
+GRADE_CLASS_IN_NAME = (
+    re.compile(r"(\d{1,2})\s*학년\s*(\d{1,2})\s*반"),
+    re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$"),
+)
 SMALL_NUMBER = re.compile(r"^(\d{1,2})\s*(학년|반)?$")
 STUDENT_ID = re.compile(r"^\d{3,10}$")
 
@@ -70,15 +72,15 @@ class RosterRow:
     number: int | None = None
     username: str | None = None  # from the file, normalised; or made by the school's pattern
     password: str | None = None
-    grade: str | None = None       # 학년, 반 and 학번 as written: only the 학번 patterns use them
+    grade: str | None = None  # 학년, 반 and 학번 as written: only the 학번 patterns use them
     class_no: str | None = None
     student_no: str | None = None
-    raw: tuple = ()                # the cells this row was made from (what a confirm carries)
-    extra: int = 0                 # cells on the line when more than the headings (else 0)
-    width: int = 0                 # the number of headings
-    text: str = ""                 # a line that could not be read, as written
-    end: int | None = None         # the last line of a value in quotes that ran past its line
-    action: str = "create"         # create | enroll | already
+    raw: tuple = ()  # the cells this row was made from (what a confirm carries)
+    extra: int = 0  # cells on the line when more than the headings (else 0)
+    width: int = 0  # the number of headings
+    text: str = ""  # a line that could not be read, as written
+    end: int | None = None  # the last line of a value in quotes that ran past its line
+    action: str = "create"  # create | enroll | already
     student_id: int | None = None
     problems: list = field(default_factory=list)
 
@@ -95,7 +97,7 @@ class RosterRow:
 class Preview:
     rows: list[RosterRow]
     file_problems: list[RowProblem] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)   # OneRoster rows that are not students
+    skipped: list[int] = field(default_factory=list)  # OneRoster rows that are not students
     titles: list[tuple[int, str]] = field(default_factory=list)  # rows above the headings
     headings: list[tuple[str, str]] = field(default_factory=list)  # (as written, field)
     header_line: int = 0
@@ -140,22 +142,26 @@ def is_heading_row(cells) -> bool:
 def parse_sheet(sheet: Sheet) -> Preview:
     """Find the headings and turn the lines below them into rows (no database needed)."""
     search = sheet.lines[:HEADER_SEARCH]
-    found = next((i for i, line in enumerate(search) if line.problem is None
-                  and is_heading_row(line.cells)), None)
+    found = next(
+        (i for i, line in enumerate(search) if line.problem is None and is_heading_row(line.cells)), None
+    )
     if found is None:
         return Preview(rows=[], file_problems=[RowProblem(0, "no_name_column", {"rows": HEADER_SEARCH})])
-    header, below = sheet.lines[found], sheet.lines[found + 1:]
+    header, below = sheet.lines[found], sheet.lines[found + 1 :]
     titles = [(line.number, title_text(line)) for line in sheet.lines[:found]]
     if len(below) > MAX_ROWS or sheet.more:
-        return Preview(rows=[], titles=titles, file_problems=[RowProblem(0, "too_many_rows", {"limit": MAX_ROWS})])
+        return Preview(
+            rows=[], titles=titles, file_problems=[RowProblem(0, "too_many_rows", {"limit": MAX_ROWS})]
+        )
     keys = [header_key(h) for h in header.cells]
     if {"givenname", "familyname"} <= set(keys) and not set(keys) & set(COLUMNS["name"]):
         preview = parse_oneroster(keys, below)
     else:
         preview = parse_columns(keys, below)
     preview.titles, preview.header_line = titles, header.number
-    preview.headings = [(header.cells[i], name) for i, name in
-                        sorted((i, name) for name, i in columns_of(keys).items())]
+    preview.headings = [
+        (header.cells[i], name) for i, name in sorted((i, name) for name, i in columns_of(keys).items())
+    ]
     return preview
 
 
@@ -182,8 +188,9 @@ def parse_columns(keys: list[str], lines) -> Preview:
         if line.problem:
             rows.append(unreadable_row(line.number, line.problem, line.params, line.text))
             continue
-        raw = tuple(line.cells[columns[f]] if f in columns and columns[f] < len(line.cells) else ""
-                    for f in FIELDS)
+        raw = tuple(
+            line.cells[columns[f]] if f in columns and columns[f] < len(line.cells) else "" for f in FIELDS
+        )
         extra = len(line.cells) if len(line.cells) > width else 0
         rows.append(make_row(line.number, raw, extra, width))
     return Preview(rows=rows)
@@ -221,9 +228,16 @@ def unreadable_row(line: int, code: str, params: dict, text: str) -> RosterRow:
 def make_row(line: int, raw: tuple, extra: int = 0, width: int = 0) -> RosterRow:
     """One row from its cells (`raw`, in FIELDS order), with every problem found without a database."""
     values = dict(zip(FIELDS, raw, strict=True))
-    row = RosterRow(line=line, name=" ".join(values["name"].split()), raw=tuple(raw), extra=extra, width=width,
-                    grade=values["grade"].strip() or None, class_no=values["class"].strip() or None,
-                    student_no=values["student_id"].strip() or None)
+    row = RosterRow(
+        line=line,
+        name=" ".join(values["name"].split()),
+        raw=tuple(raw),
+        extra=extra,
+        width=width,
+        grade=values["grade"].strip() or None,
+        class_no=values["class"].strip() or None,
+        student_no=values["student_id"].strip() or None,
+    )
     if extra:
         row.problems.append(RowProblem(line, "extra_cells", {"count": extra, "limit": width}))
     if not row.name:
@@ -248,7 +262,9 @@ def check_username(row: RosterRow, username: str) -> None:
     if username.strip():
         row.username = normalize_username(username)
         if len(row.username) > MAX_USERNAME:
-            row.problems.append(RowProblem(row.line, "too_long", {"field": "username", "limit": MAX_USERNAME}))
+            row.problems.append(
+                RowProblem(row.line, "too_long", {"field": "username", "limit": MAX_USERNAME})
+            )
         elif not is_valid_username(row.username):
             row.problems.append(RowProblem(row.line, "bad_username", {"value": row.username[:40]}))
 
@@ -281,13 +297,23 @@ def check_duplicates(rows: list[RosterRow]) -> None:
         seen_rows[key] = row.line
         if row.username:
             if row.username in seen_usernames:
-                row.problems.append(RowProblem(row.line, "duplicate_username",
-                                               {"value": row.username, "other": seen_usernames[row.username]}))
+                row.problems.append(
+                    RowProblem(
+                        row.line,
+                        "duplicate_username",
+                        {"value": row.username, "other": seen_usernames[row.username]},
+                    )
+                )
             seen_usernames.setdefault(row.username, row.line)
         if row.number is not None:
             if number_key(row) in seen_numbers:
-                row.problems.append(RowProblem(row.line, "duplicate_number",
-                                               {"value": row.number, "other": seen_numbers[number_key(row)]}))
+                row.problems.append(
+                    RowProblem(
+                        row.line,
+                        "duplicate_number",
+                        {"value": row.number, "other": seen_numbers[number_key(row)]},
+                    )
+                )
             seen_numbers.setdefault(number_key(row), row.line)
 
 
@@ -299,8 +325,14 @@ def may_add_existing_students(actor: User | None) -> bool:
 def match_existing(rows: list[RosterRow], classroom: Classroom, actor: User | None) -> None:
     """Decide create / enroll / already for every row, in a fixed number of queries."""
     usernames = {r.username for r in rows if r.username}
-    by_username = {u.username: u for u in db.session.execute(
-        db.select(User).where(User.username.in_(usernames))).scalars()} if usernames else {}
+    by_username = (
+        {
+            u.username: u
+            for u in db.session.execute(db.select(User).where(User.username.in_(usernames))).scalars()
+        }
+        if usernames
+        else {}
+    )
     enrolled = db.session.execute(
         db.select(Enrollment.student_id, Enrollment.number, User.display_name)
         .join(User, User.id == Enrollment.student_id)
@@ -321,13 +353,15 @@ def match_existing(rows: list[RosterRow], classroom: Classroom, actor: User | No
             match_by_username(row, by_username.get(row.username), classroom, enrolled_ids, may_add)
             holders = by_number.get(row.number, [])
             if not row.problems and len(holders) == 1 and holders[0][0] != row.student_id:
-                row.problems.append(RowProblem(row.line, "number_taken",
-                                               {"value": row.number, "name": holders[0][1]}))
+                row.problems.append(
+                    RowProblem(row.line, "number_taken", {"value": row.number, "name": holders[0][1]})
+                )
         elif row.number in by_number:
             match_by_number(row, by_number[row.number])
         elif len(by_name.get(row.name, [])) > 1:
-            row.problems.append(RowProblem(row.line, "ambiguous_name",
-                                           {"name": row.name, "count": len(by_name[row.name])}))
+            row.problems.append(
+                RowProblem(row.line, "ambiguous_name", {"name": row.name, "count": len(by_name[row.name])})
+            )
         elif len(by_name.get(row.name, [])) == 1 and row.number is None:
             row.student_id, row.action = by_name[row.name][0], "already"
         else:
@@ -353,9 +387,13 @@ def match_by_number(row, holders: list[tuple[int, str]]) -> None:
     if len(same_name) == 1:
         row.student_id, row.action = same_name[0], "already"
     elif len(same_name) > 1:
-        row.problems.append(RowProblem(row.line, "ambiguous_name", {"name": row.name, "count": len(same_name)}))
+        row.problems.append(
+            RowProblem(row.line, "ambiguous_name", {"name": row.name, "count": len(same_name)})
+        )
     elif len(holders) == 1:
-        row.problems.append(RowProblem(row.line, "number_taken", {"value": row.number, "name": holders[0][1]}))
+        row.problems.append(
+            RowProblem(row.line, "number_taken", {"value": row.number, "name": holders[0][1]})
+        )
     else:
         row.action = "create"  # a class for a whole grade: this 번호 is shared across 반
 
@@ -388,8 +426,9 @@ def assign_usernames(preview: Preview, classroom: Classroom, school: School) -> 
 def assign_class_number_usernames(needed, rows, classroom: Classroom, school: School) -> None:
     """`<school>-<class id>-<number>`; a taken one gets a suffix."""
     prefix = f"{school.slug}-{classroom.id}-"
-    taken = set(db.session.execute(
-        db.select(User.username).where(User.username.like(f"{prefix}%"))).scalars())
+    taken = set(
+        db.session.execute(db.select(User.username).where(User.username.like(f"{prefix}%"))).scalars()
+    )
     taken |= {r.username for r in rows if r.username}
     next_free = 1
     for row in needed:
@@ -441,17 +480,24 @@ def assign_student_id_usernames(preview: Preview, needed, classroom: Classroom, 
             row.problems.append(made)
         else:
             candidates[row.line] = normalize_username(prefix + made)
-    existing = set(db.session.execute(
-        db.select(User.username).where(User.username.in_(set(candidates.values())))).scalars()) \
-        if candidates else set()
+    existing = (
+        set(
+            db.session.execute(
+                db.select(User.username).where(User.username.in_(set(candidates.values())))
+            ).scalars()
+        )
+        if candidates
+        else set()
+    )
     in_file = {r.username: r.line for r in preview.rows if r.username}
     for row in needed:
         candidate = candidates.get(row.line)
         if candidate is None:
             continue
         if candidate in in_file:
-            row.problems.append(RowProblem(row.line, "duplicate_username",
-                                           {"value": candidate, "other": in_file[candidate]}))
+            row.problems.append(
+                RowProblem(row.line, "duplicate_username", {"value": candidate, "other": in_file[candidate]})
+            )
         elif candidate in existing:
             row.problems.append(RowProblem(row.line, "generated_taken", {"value": candidate}))
         else:

@@ -33,19 +33,27 @@ MAX_SHEET_BYTES = 8 * 1024 * 1024
 MAX_PART_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 24 * 1024 * 1024
 SHEET_PREFIX = "xl/worksheets/"
-MAX_COLUMNS = 64        # cells read per line; one more is read to notice a cell past them
-MAX_CELL_CHARS = 200    # longer than any field may be, so "too long" is still reported
-EMPTY_RUN = 1000        # empty rows in a row that end an .xlsx sheet (formatting left below)
-MAX_RECORD_LINES = 20   # a quoted CSV value may hold line breaks, but not this many
-MAX_TEXT_CHARS = 60     # of a line that could not be read, shown in the preview
+MAX_COLUMNS = 64  # cells read per line; one more is read to notice a cell past them
+MAX_CELL_CHARS = 200  # longer than any field may be, so "too long" is still reported
+EMPTY_RUN = 1000  # empty rows in a row that end an .xlsx sheet (formatting left below)
+MAX_RECORD_LINES = 20  # a quoted CSV value may hold line breaks, but not this many
+MAX_TEXT_CHARS = 60  # of a line that could not be read, shown in the preview
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or a password-protected workbook
 DELIMITERS = (",", "\t", ";")
 CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})\d")
-MAX_LINE_CHARS = 6000   # a longer CSV line is cut here (20 of them stay under csv's field limit)
+MAX_LINE_CHARS = 6000  # a longer CSV line is cut here (20 of them stay under csv's field limit)
 # What a damaged or unusual zip raises (RuntimeError: an encrypted member).
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError,
-              EOFError, zlib.error, ValueError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    EOFError,
+    zlib.error,
+    ValueError,
+)
 
 
 class RosterFileError(ValueError):
@@ -160,9 +168,14 @@ def sheet_rows(workbook, sheet):
     parses all 16,384 cells of a row however few it returns.) openpyxl's own cell parser reads
     the values; the parts of it used here are pinned with it (requirements.txt).
     """
-    parser = WorkSheetParser(None, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
-                             date_formats=workbook._date_formats,
-                             timedelta_formats=workbook._timedelta_formats)
+    parser = WorkSheetParser(
+        None,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
     width = MAX_COLUMNS + 1
     cells, past, column = [""] * width, False, 0
     with sheet._get_source() as source:
@@ -280,8 +293,7 @@ class RecordFeed:
 def read_csv(data: bytes, max_lines: int) -> Sheet:
     text = decode(data)
     feed = RecordFeed(text)
-    reader = csv.reader(feed, delimiter=guess_delimiter(text), quotechar='"', doublequote=True,
-                        strict=True)
+    reader = csv.reader(feed, delimiter=guess_delimiter(text), quotechar='"', doublequote=True, strict=True)
     lines = []
     while True:
         feed.start_record()
@@ -296,7 +308,9 @@ def read_csv(data: bytes, max_lines: int) -> Sheet:
             first, *rest = feed.taken
             feed.read_again(rest)
             stray = not rest and "expected after" in str(error)  # `"김민준"x`
-            line = Line(first[0], problem="stray_quote" if stray else "unclosed_quote", text=shorten(first[1]))
+            line = Line(
+                first[0], problem="stray_quote" if stray else "unclosed_quote", text=shorten(first[1])
+            )
         if line is None:
             continue
         if len(lines) == max_lines:
@@ -310,10 +324,10 @@ def record_line(taken: list[tuple[int, str]], cells: list[str]) -> Line | None:
         # Closed, but on a later line: the lines between belong to one value, which no
         # class list means. Say so rather than guess.
         return Line(number, problem="quoted_lines", params={"end": last}, text=shorten(first))
-    cells = trim(c.strip()[:MAX_CELL_CHARS] for c in cells[:MAX_COLUMNS + 1])
+    cells = trim(c.strip()[:MAX_CELL_CHARS] for c in cells[: MAX_COLUMNS + 1])
     return Line(number, cells) if cells else None
 
 
 def shorten(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 1] + "…"
+    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"

@@ -46,7 +46,7 @@ class ImportResult:
     unchanged: int
     left_out: list[int] = field(default_factory=list)
     again: bool = False  # a resent confirm: the first confirm's result
-    no_card: int = 0     # new students whose card is not shown again (signed in since, or too late)
+    no_card: int = 0  # new students whose card is not shown again (signed in since, or too late)
 
 
 @dataclass
@@ -67,10 +67,15 @@ def hash_token(token: str) -> str:
 
 def preview_payload(preview: Preview, token: str) -> dict:
     """What the confirm form carries: the rows as read, and what the teacher saw."""
-    return {"t": token, "rows": [row_payload(row) for row in preview.rows],
-            "skipped": preview.skipped, "titles": preview.titles,
-            "headings": preview.headings, "header_line": preview.header_line,
-            "left_out": preview.left_out}
+    return {
+        "t": token,
+        "rows": [row_payload(row) for row in preview.rows],
+        "skipped": preview.skipped,
+        "titles": preview.titles,
+        "headings": preview.headings,
+        "header_line": preview.header_line,
+        "left_out": preview.left_out,
+    }
 
 
 def row_payload(row: RosterRow) -> list:
@@ -90,9 +95,13 @@ def preview_from_payload(payload: dict) -> Preview:
         else:
             extra, width = rest
             rows.append(make_row(line, tuple(raw), extra, width))
-    return Preview(rows=rows, skipped=list(payload["skipped"]),
-                   titles=[tuple(t) for t in payload["titles"]],
-                   headings=[tuple(h) for h in payload["headings"]], header_line=payload["header_line"])
+    return Preview(
+        rows=rows,
+        skipped=list(payload["skipped"]),
+        titles=[tuple(t) for t in payload["titles"]],
+        headings=[tuple(h) for h in payload["headings"]],
+        header_line=payload["header_line"],
+    )
 
 
 def confirm_import(payload: dict, classroom: Classroom, actor: User | None) -> Confirmation:
@@ -101,8 +110,9 @@ def confirm_import(payload: dict, classroom: Classroom, actor: User | None) -> C
     Flushes only; the caller commits (transactions.commit_with_retry: a double click that loses
     the race on the unique token is run again and finds the first import).
     """
-    done = db.session.execute(db.select(RosterImport).filter_by(
-        token_hash=hash_token(payload["t"]), classroom_id=classroom.id)).scalar_one_or_none()
+    done = db.session.execute(
+        db.select(RosterImport).filter_by(token_hash=hash_token(payload["t"]), classroom_id=classroom.id)
+    ).scalar_one_or_none()
     if done is not None:
         return Confirmation(result=show_again(done, payload, classroom))
     preview = check_rows(preview_from_payload(payload), classroom, actor)
@@ -111,8 +121,9 @@ def confirm_import(payload: dict, classroom: Classroom, actor: User | None) -> C
     return Confirmation(result=apply_import(preview, classroom, actor, payload["t"]))
 
 
-def apply_import(preview: Preview, classroom: Classroom, actor: User | None,
-                 token: str | None = None) -> ImportResult:
+def apply_import(
+    preview: Preview, classroom: Classroom, actor: User | None, token: str | None = None
+) -> ImportResult:
     """Create and enroll every row without a problem; flush only (the caller commits).
 
     One-time passwords are hashed with the cheaper ONE_TIME method (each is replaced at first
@@ -127,34 +138,66 @@ def apply_import(preview: Preview, classroom: Classroom, actor: User | None,
     for row in (r for r in rows if r.action == "create"):
         password = row.password or derive_one_time_password(secret, token, row.username)
         new.append((row, password, hash_password(password, one_time=True)))
-    users = [User(school_id=classroom.school_id, username=row.username, display_name=row.name,
-                  role=Role.STUDENT, must_change_password=True, password_hash=password_hash)
-             for row, _password, password_hash in new]
+    users = [
+        User(
+            school_id=classroom.school_id,
+            username=row.username,
+            display_name=row.name,
+            role=Role.STUDENT,
+            must_change_password=True,
+            password_hash=password_hash,
+        )
+        for row, _password, password_hash in new
+    ]
     db.session.add_all(users)
     db.session.flush()
-    db.session.add_all(Enrollment(classroom_id=classroom.id, student_id=user.id, number=row.number)
-                       for user, (row, _p, _h) in zip(users, new, strict=True))
+    db.session.add_all(
+        Enrollment(classroom_id=classroom.id, student_id=user.id, number=row.number)
+        for user, (row, _p, _h) in zip(users, new, strict=True)
+    )
     enrolled = [row for row in rows if row.action == "enroll"]
-    db.session.add_all(Enrollment(classroom_id=classroom.id, student_id=row.student_id, number=row.number)
-                       for row in enrolled)
+    db.session.add_all(
+        Enrollment(classroom_id=classroom.id, student_id=row.student_id, number=row.number)
+        for row in enrolled
+    )
     unchanged = [row for row in rows if row.action == "already"]
     for row in unchanged:
         if row.number is not None:
-            db.session.execute(sa.update(Enrollment).where(
-                Enrollment.classroom_id == classroom.id, Enrollment.student_id == row.student_id,
-            ).values(number=row.number))
-    event = record_audit(classroom.school_id, actor.id if actor else None, Action.ROSTER_IMPORT,
-                         "classroom", classroom.id, created=[u.id for u in users],
-                         enrolled=[row.student_id for row in enrolled], unchanged=len(unchanged),
-                         left_out=preview.left_out)
+            db.session.execute(
+                sa.update(Enrollment)
+                .where(
+                    Enrollment.classroom_id == classroom.id,
+                    Enrollment.student_id == row.student_id,
+                )
+                .values(number=row.number)
+            )
+    event = record_audit(
+        classroom.school_id,
+        actor.id if actor else None,
+        Action.ROSTER_IMPORT,
+        "classroom",
+        classroom.id,
+        created=[u.id for u in users],
+        enrolled=[row.student_id for row in enrolled],
+        unchanged=len(unchanged),
+        left_out=preview.left_out,
+    )
     db.session.flush()
-    db.session.add(RosterImport(token_hash=hash_token(token), classroom_id=classroom.id,
-                                audit_event_id=event.id))
+    db.session.add(
+        RosterImport(token_hash=hash_token(token), classroom_id=classroom.id, audit_event_id=event.id)
+    )
     db.session.flush()
-    cards = [(Card(u.id, u.username, u.display_name), password)
-             for u, (_row, password, _h) in zip(users, new, strict=True)]
-    return ImportResult(cards=cards, created=len(users), enrolled=len(enrolled),
-                        unchanged=len(unchanged), left_out=preview.left_out)
+    cards = [
+        (Card(u.id, u.username, u.display_name), password)
+        for u, (_row, password, _h) in zip(users, new, strict=True)
+    ]
+    return ImportResult(
+        cards=cards,
+        created=len(users),
+        enrolled=len(enrolled),
+        unchanged=len(unchanged),
+        left_out=preview.left_out,
+    )
 
 
 def show_again(done: RosterImport, payload: dict, classroom: Classroom) -> ImportResult:
@@ -162,10 +205,17 @@ def show_again(done: RosterImport, payload: dict, classroom: Classroom) -> Impor
     the one on their card (they have not signed in or been reset), within CARDS_SHOWN_AGAIN."""
     detail = db.session.get(AuditEvent, done.audit_event_id).detail
     created = detail.get("created", [])  # erasing a student takes their id out
-    students = db.session.execute(
-        db.select(User, Enrollment.number).outerjoin(Enrollment, sa.and_(
-            Enrollment.student_id == User.id, Enrollment.classroom_id == classroom.id))
-        .where(User.id.in_(created))).all() if created else []
+    students = (
+        db.session.execute(
+            db.select(User, Enrollment.number)
+            .outerjoin(
+                Enrollment, sa.and_(Enrollment.student_id == User.id, Enrollment.classroom_id == classroom.id)
+            )
+            .where(User.id.in_(created))
+        ).all()
+        if created
+        else []
+    )
     by_id = {user.id: (user, number) for user, number in students}
     chosen = chosen_passwords(preview_from_payload(payload).rows)
     in_time = utcnow() - done.created_at <= CARDS_SHOWN_AGAIN
@@ -175,12 +225,21 @@ def show_again(done: RosterImport, payload: dict, classroom: Classroom) -> Impor
         user, number = by_id.get(student_id, (None, None))
         if user is None or not in_time or not user.must_change_password or user.session_version != 1:
             continue
-        password = (chosen.get(user.username) or chosen.get((user.display_name, number))
-                    or derive_one_time_password(secret, payload["t"], user.username))
+        password = (
+            chosen.get(user.username)
+            or chosen.get((user.display_name, number))
+            or derive_one_time_password(secret, payload["t"], user.username)
+        )
         cards.append((Card(user.id, user.username, user.display_name), password))
-    return ImportResult(cards=cards, created=len(created), enrolled=len(detail.get("enrolled", [])),
-                        unchanged=detail.get("unchanged", 0), left_out=detail.get("left_out", []),
-                        again=True, no_card=len(created) - len(cards))
+    return ImportResult(
+        cards=cards,
+        created=len(created),
+        enrolled=len(detail.get("enrolled", [])),
+        unchanged=detail.get("unchanged", 0),
+        left_out=detail.get("left_out", []),
+        again=True,
+        no_card=len(created) - len(cards),
+    )
 
 
 def chosen_passwords(rows: list[RosterRow]) -> dict:

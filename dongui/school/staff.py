@@ -31,21 +31,36 @@ def set_active(user: User, active: bool, actor: User) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     user.deactivated_at = None if active else utcnow()
     user.session_version += 1
-    record_audit(user.school_id, actor.id, Action.STAFF_ACTIVATE if active else Action.STAFF_DEACTIVATE,
-                 "user", user.id)
+    record_audit(
+        user.school_id,
+        actor.id,
+        Action.STAFF_ACTIVATE if active else Action.STAFF_DEACTIVATE,
+        "user",
+        user.id,
+    )
 
 
 def reassign_classes(departing: User, successor: User, actor: User) -> int:
     """Give all of a departing teacher's classes to a colleague; return how many moved."""
-    class_ids = list(db.session.execute(db.select(ClassTeacher.classroom_id).filter_by(
-        teacher_id=departing.id)).scalars())
-    already = set(db.session.execute(db.select(ClassTeacher.classroom_id).filter_by(
-        teacher_id=successor.id)).scalars())
+    class_ids = list(
+        db.session.execute(db.select(ClassTeacher.classroom_id).filter_by(teacher_id=departing.id)).scalars()
+    )
+    already = set(
+        db.session.execute(db.select(ClassTeacher.classroom_id).filter_by(teacher_id=successor.id)).scalars()
+    )
     db.session.execute(sa.delete(ClassTeacher).where(ClassTeacher.teacher_id == departing.id))
-    db.session.add_all(ClassTeacher(classroom_id=cid, teacher_id=successor.id)
-                       for cid in class_ids if cid not in already)
-    record_audit(departing.school_id, actor.id, Action.CLASSES_REASSIGN, "user", departing.id,
-                 to=successor.id, classes=len(class_ids))
+    db.session.add_all(
+        ClassTeacher(classroom_id=cid, teacher_id=successor.id) for cid in class_ids if cid not in already
+    )
+    record_audit(
+        departing.school_id,
+        actor.id,
+        Action.CLASSES_REASSIGN,
+        "user",
+        departing.id,
+        to=successor.id,
+        classes=len(class_ids),
+    )
     return len(class_ids)
 
 
@@ -66,7 +81,9 @@ def parse_help_contacts(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
         elif max(len(name), len(name_en)) > 80 or len(phone) > 30 or max(len(note), len(note_en)) > 200:
             problems.append((number, "too_long"))
         else:
-            contacts.append({"name": name, "phone": phone, "note": note, "name_en": name_en, "note_en": note_en})
+            contacts.append(
+                {"name": name, "phone": phone, "note": note, "name_en": name_en, "note_en": note_en}
+            )
     return contacts, problems
 
 

@@ -29,10 +29,13 @@ class Status(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    Status.NOT_STARTED: _l("Not started"), Status.IN_PROGRESS: _l("In progress"),
-    Status.LESSON_READ: _l("Lesson read"), Status.COMPLETED: _l("Completed"),
+    Status.NOT_STARTED: _l("Not started"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.LESSON_READ: _l("Lesson read"),
+    Status.COMPLETED: _l("Completed"),
     Status.PARTICIPATED: _l("Took part in class"),
-    Status.OVERDUE: _l("Overdue"), Status.EXCUSED: _l("Excused"),
+    Status.OVERDUE: _l("Overdue"),
+    Status.EXCUSED: _l("Excused"),
 }
 # What each state means, for the legend under a class's grid.
 STATUS_HELP = {
@@ -40,15 +43,24 @@ STATUS_HELP = {
     Status.IN_PROGRESS: _l("Reading the lesson: the furthest step reached."),
     Status.LESSON_READ: _l("The lesson is read; the quiz is not passed yet."),
     Status.COMPLETED: _l("Lesson read and quiz passed, with the best score of all attempts."),
-    Status.PARTICIPATED: _l("Present when the module was taught in class. Whether that completes it "
-                            "or the quiz must still be passed is a school setting."),
-    Status.OVERDUE: _l("The due date has passed and the module is not completed; how far the student got follows."),
+    Status.PARTICIPATED: _l(
+        "Present when the module was taught in class. Whether that completes it "
+        "or the quiz must still be passed is a school setting."
+    ),
+    Status.OVERDUE: _l(
+        "The due date has passed and the module is not completed; how far the student got follows."
+    ),
     Status.EXCUSED: _l("Excused by a teacher (for example on the counsellor's advice): not counted."),
 }
 # Beside the words, never instead of them (the symbols are hidden from screen readers).
 STATUS_SYMBOLS = {
-    Status.NOT_STARTED: "○", Status.IN_PROGRESS: "▸", Status.LESSON_READ: "◑",
-    Status.COMPLETED: "✓", Status.PARTICIPATED: "●", Status.OVERDUE: "⚠", Status.EXCUSED: "–",
+    Status.NOT_STARTED: "○",
+    Status.IN_PROGRESS: "▸",
+    Status.LESSON_READ: "◑",
+    Status.COMPLETED: "✓",
+    Status.PARTICIPATED: "●",
+    Status.OVERDUE: "⚠",
+    Status.EXCUSED: "–",
 }
 
 
@@ -83,8 +95,12 @@ def module_status(progress: ModuleProgress | None, module: Module) -> ModuleStat
 def facts_of(progress: ModuleProgress | None) -> Facts | None:
     if progress is None:
         return None
-    return (progress.last_step, progress.lesson_done_at is not None, progress.quiz_passed_at is not None,
-            progress.best_score)
+    return (
+        progress.last_step,
+        progress.lesson_done_at is not None,
+        progress.quiz_passed_at is not None,
+        progress.best_score,
+    )
 
 
 def status_from(steps: int, facts: Facts | None) -> ModuleStatus:
@@ -94,8 +110,9 @@ def status_from(steps: int, facts: Facts | None) -> ModuleStatus:
 
 
 @lru_cache(maxsize=8192)
-def status_of(steps: int, last_step: int, lesson_read: bool, quiz_passed: bool,
-              best_score: float | None) -> ModuleStatus:
+def status_of(
+    steps: int, last_step: int, lesson_read: bool, quiz_passed: bool, best_score: float | None
+) -> ModuleStatus:
     """The rule itself, on the few values it reads: a grid of hundreds of cells repeats them,
     so it is computed once per distinct combination."""
     step = clamp(last_step, steps)

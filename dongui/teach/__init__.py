@@ -22,5 +22,18 @@ from . import (
     roster,
 )
 
-__all__ = ["assignments", "attendance", "bp", "cards", "checks", "classes", "letters", "modules", "paper",
-           "present", "progress", "questions", "roster"]
+__all__ = [
+    "assignments",
+    "attendance",
+    "bp",
+    "cards",
+    "checks",
+    "classes",
+    "letters",
+    "modules",
+    "paper",
+    "present",
+    "progress",
+    "questions",
+    "roster",
+]

@@ -15,8 +15,8 @@ class ItemResult:
     question_id: str
     number: int
     prompt: str
-    answered: int        # students with a first attempt that answered it
-    right_first: int     # of them, right on the first attempt
+    answered: int  # students with a first attempt that answered it
+    right_first: int  # of them, right on the first attempt
     top_wrong: str | None  # the most chosen wrong answer's text
     top_wrong_count: int
 
@@ -35,10 +35,15 @@ class ModuleReport:
 
 def first_attempts(student_ids: list[int], slug: str) -> dict[int, QuizAttempt]:
     """Each student's first attempt at the module (one query)."""
-    attempts = db.session.execute(
-        db.select(QuizAttempt).where(QuizAttempt.user_id.in_(student_ids), QuizAttempt.module_slug == slug)
-        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-    ).scalars() if student_ids else []
+    attempts = (
+        db.session.execute(
+            db.select(QuizAttempt)
+            .where(QuizAttempt.user_id.in_(student_ids), QuizAttempt.module_slug == slug)
+            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        ).scalars()
+        if student_ids
+        else []
+    )
     first: dict[int, QuizAttempt] = {}
     for attempt in attempts:
         first.setdefault(attempt.user_id, attempt)
@@ -62,8 +67,17 @@ def analyse_items(module: Module, attempts, locale: str) -> list[ItemResult]:
                 wrong.update(c for c in chosen if question.choice(c) and not question.choice(c).correct)
         top = wrong.most_common(1)
         top_text = question.choice(top[0][0]).text[locale] if top else None
-        items.append(ItemResult(question.id, number, question.prompt[locale], answered, right, top_text,
-                                top[0][1] if top else 0))
+        items.append(
+            ItemResult(
+                question.id,
+                number,
+                question.prompt[locale],
+                answered,
+                right,
+                top_text,
+                top[0][1] if top else 0,
+            )
+        )
     return items
 
 
@@ -76,8 +90,18 @@ def build_module_report(classroom_id: int, module: Module, locale: str) -> Modul
         .order_by(Enrollment.number.is_(None), Enrollment.number, User.display_name)
     ).all()
     ids = [s.id for s in students]
-    progress = {p.user_id: p for p in db.session.execute(db.select(ModuleProgress).where(
-        ModuleProgress.user_id.in_(ids), ModuleProgress.module_slug == module.slug)).scalars()} if ids else {}
+    progress = (
+        {
+            p.user_id: p
+            for p in db.session.execute(
+                db.select(ModuleProgress).where(
+                    ModuleProgress.user_id.in_(ids), ModuleProgress.module_slug == module.slug
+                )
+            ).scalars()
+        }
+        if ids
+        else {}
+    )
     done = {sid for sid, p in progress.items() if p.is_completed}
     bands = [0] * len(SCORE_BANDS)
     for p in progress.values():

@@ -30,11 +30,16 @@ def assignments(class_id):
     assigned = {a.module_slug for a in items}
     locale = current_locale()
     return render_template(
-        "teach/assignments.html", classroom=classroom, catalog=catalog, locale=locale,
-        items=[(a, catalog.module(a.module_slug), is_overdue(
-            a.due_on, classroom.school.timezone)) for a in items],
+        "teach/assignments.html",
+        classroom=classroom,
+        catalog=catalog,
+        locale=locale,
+        items=[
+            (a, catalog.module(a.module_slug), is_overdue(a.due_on, classroom.school.timezone)) for a in items
+        ],
         available=[m for m in catalog.student_modules() if m.slug not in assigned],
-        sensitive=assignment_ops.SENSITIVE_MODULE_ORDERS, roster=list_roster(classroom.id),
+        sensitive=assignment_ops.SENSITIVE_MODULE_ORDERS,
+        roster=list_roster(classroom.id),
         excused=assignment_ops.excused_pairs(classroom.id),
     )
 
@@ -52,7 +57,12 @@ def assign(class_id):
     db.session.commit()
     flash(_("Saved."), "success")
     if module.order in assignment_ops.SENSITIVE_MODULE_ORDERS:
-        flash(_("If this class has a live incident, talk to the school counsellor before teaching this module; you can excuse a student from it."), "info")
+        flash(
+            _(
+                "If this class has a live incident, talk to the school counsellor before teaching this module; you can excuse a student from it."
+            ),
+            "info",
+        )
     return redirect(url_for("teach.assignments", class_id=class_id))
 
 
@@ -70,8 +80,9 @@ def parse_due_date(value: str):
 def change_assignment(class_id, assignment_id, action):
     """Move an assignment up or down, or remove it."""
     classroom = get_classroom_or_404(class_id)
-    assignment = next((a for a in assignment_ops.list_assignments(classroom.id)
-                       if a.id == assignment_id), None)
+    assignment = next(
+        (a for a in assignment_ops.list_assignments(classroom.id) if a.id == assignment_id), None
+    )
     if assignment is None:
         abort(404)
     if action == "remove":

@@ -41,15 +41,26 @@ def attendance(class_id):
     records = module_records(classroom.id, module.slug) if module else {}
     excused = {sid for sid, s in excused_pairs(classroom.id) if module and s == module.slug}
     # Everyone present to start with (the teacher unticks who was absent); once recorded, the record.
-    present = ({sid for sid, r in records.items() if r.attended_on} if records
-               else {s.student_id for s in roster if s.student_id not in excused})
+    present = (
+        {sid for sid, r in records.items() if r.attended_on}
+        if records
+        else {s.student_id for s in roster if s.student_id not in excused}
+    )
     taught_on = max((r.attended_on for r in records.values() if r.attended_on), default=None)
     return render_template(
-        "teach/attendance.html", classroom=classroom, module=module, locale=locale,
-        modules=[(m.slug, m.text(locale).title) for m in modules], roster=roster, records=records,
-        present=present, excused=excused, recorded=bool(records),
+        "teach/attendance.html",
+        classroom=classroom,
+        module=module,
+        locale=locale,
+        modules=[(m.slug, m.text(locale).title) for m in modules],
+        roster=roster,
+        records=records,
+        present=present,
+        excused=excused,
+        recorded=bool(records),
         taught_on=taught_on or local_today(classroom.school.timezone),
-        credit=classroom.school.participation_completes)
+        credit=classroom.school.participation_completes,
+    )
 
 
 @bp.post("/classes/<int:class_id>/attendance")
@@ -69,6 +80,8 @@ def save_attendance(class_id):
         abort(404)  # a student of another class, or not a student at all
     record_attendance(classroom, module.slug, taught_on, roster, present, paper, current_user)
     db.session.commit()
-    flash(_("Saved: %(present)s took part, %(paper)s passed on paper.", present=len(present),
-            paper=len(paper)), "success")
+    flash(
+        _("Saved: %(present)s took part, %(paper)s passed on paper.", present=len(present), paper=len(paper)),
+        "success",
+    )
     return redirect(url_for("teach.attendance", class_id=classroom.id, module=module.slug))

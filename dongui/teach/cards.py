@@ -21,8 +21,14 @@ def render_cards(classroom, cards, result=None):
 
     After a roster import, `result` says what the import did and which lines it left out.
     """
-    return render_template("teach/cards.html", classroom=classroom, cards=cards, result=result,
-                           site=request.host_url.rstrip("/"), describe_lines=describe_lines)
+    return render_template(
+        "teach/cards.html",
+        classroom=classroom,
+        cards=cards,
+        result=result,
+        site=request.host_url.rstrip("/"),
+        describe_lines=describe_lines,
+    )
 
 
 @bp.route("/classes/<int:class_id>/cards", methods=["GET", "POST"])

@@ -29,8 +29,14 @@ def checks_page(class_id):
     classroom = get_classroom_or_404(class_id, admin_may_view=True)
     survey = class_survey()
     locale = current_locale()
-    return render_template("teach/checks.html", classroom=classroom, survey=survey, locale=locale,
-                           results=checks.class_results(classroom, survey), titles=module_titles(locale))
+    return render_template(
+        "teach/checks.html",
+        classroom=classroom,
+        survey=survey,
+        locale=locale,
+        results=checks.class_results(classroom, survey),
+        titles=module_titles(locale),
+    )
 
 
 @bp.get("/classes/<int:class_id>/checks/export.csv", endpoint="checks_export")
@@ -40,5 +46,8 @@ def checks_export(class_id):
     classroom = get_classroom_or_404(class_id, admin_may_view=True)
     survey = class_survey()
     rows = checks.results_rows(checks.class_results(classroom, survey), current_locale(), classroom.name)
-    return Response(to_csv(checks.results_header(survey, current_locale()), rows), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="class-check.csv"'})
+    return Response(
+        to_csv(checks.results_header(survey, current_locale()), rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="class-check.csv"'},
+    )

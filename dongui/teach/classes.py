@@ -20,8 +20,12 @@ from .queries import list_class_teachers, list_roster, list_teacher_classes
 def index():
     """My classes, and a form for a new one."""
     form = ClassroomForm(year=class_ops.current_school_year())
-    return render_template("teach/index.html", classes=list_teacher_classes(current_user.id),
-                           archived=list_teacher_classes(current_user.id, archived=True), form=form)
+    return render_template(
+        "teach/index.html",
+        classes=list_teacher_classes(current_user.id),
+        archived=list_teacher_classes(current_user.id, archived=True),
+        form=form,
+    )
 
 
 @bp.post("/classes")
@@ -30,11 +34,13 @@ def create_class():
     """Create a class taught by the signed-in teacher."""
     form = ClassroomForm()
     if not form.validate_on_submit():
-        return render_template("teach/index.html", classes=list_teacher_classes(current_user.id),
-                               archived=list_teacher_classes(current_user.id, archived=True),
-                               form=form), 400
-    classroom = class_ops.create_classroom(current_user.school, current_user, form.name.data,
-                                           form.year.data)
+        return render_template(
+            "teach/index.html",
+            classes=list_teacher_classes(current_user.id),
+            archived=list_teacher_classes(current_user.id, archived=True),
+            form=form,
+        ), 400
+    classroom = class_ops.create_classroom(current_user.school, current_user, form.name.data, form.year.data)
     db.session.commit()
     flash(_("The class %(name)s is ready. Next, import its class list.", name=classroom.name), "success")
     return redirect(url_for("teach.roster_import", class_id=classroom.id))
@@ -46,7 +52,9 @@ def class_settings(class_id):
     """Class details, co-teachers, join code and archiving."""
     classroom = get_classroom_or_404(class_id)
     return render_template(
-        "teach/class.html", classroom=classroom, roster=list_roster(classroom.id),
+        "teach/class.html",
+        classroom=classroom,
+        roster=list_roster(classroom.id),
         teachers=list_class_teachers(classroom.id),
         edit_form=ClassroomForm(name=classroom.name, year=classroom.year),
         co_teacher_form=CoTeacherForm(),
@@ -64,8 +72,13 @@ def edit_class(class_id):
         db.session.commit()
         flash(_("Saved."), "success")
     else:
-        flash(_("The class was not changed: %(errors)s", errors=" ".join(
-            str(e) for errors in form.errors.values() for e in errors)), "error")
+        flash(
+            _(
+                "The class was not changed: %(errors)s",
+                errors=" ".join(str(e) for errors in form.errors.values() for e in errors),
+            ),
+            "error",
+        )
     return redirect(url_for("teach.class_settings", class_id=classroom.id))
 
 
@@ -98,7 +111,9 @@ def add_co_teacher(class_id):
     """Add a teacher of the same school to this class."""
     classroom = get_classroom_or_404(class_id)
     form = CoTeacherForm()
-    colleague = class_ops.add_co_teacher(classroom, form.username.data or "") if form.validate_on_submit() else None
+    colleague = (
+        class_ops.add_co_teacher(classroom, form.username.data or "") if form.validate_on_submit() else None
+    )
     if colleague is None:
         flash(_("No teacher with that username was found at your school."), "error")
     else:

@@ -110,8 +110,14 @@ def cell_of_status(status, overdue: bool) -> Cell:
 
 
 @lru_cache(maxsize=16384)
-def grid_cell(steps: int, facts: Facts | None, excused: bool, overdue: bool,
-              part: ClassPart | None = None, credit: bool = False) -> Cell:
+def grid_cell(
+    steps: int,
+    facts: Facts | None,
+    excused: bool,
+    overdue: bool,
+    part: ClassPart | None = None,
+    credit: bool = False,
+) -> Cell:
     """A student's cell for one module, from the progress row's facts (`learn.status`) and the
     class's record of the lesson taught in class (`part`, `status.class_status`): a grid
     repeats the same few, so each distinct cell is worked out once."""
@@ -134,12 +140,22 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     progress: dict[int, dict[str, Facts]] = {}
     if students and slugs:
         for user_id, slug, *facts in db.session.execute(
-            db.select(ModuleProgress.user_id, ModuleProgress.module_slug, ModuleProgress.last_step,
-                      ModuleProgress.lesson_done_at.is_not(None), ModuleProgress.quiz_passed_at.is_not(None),
-                      ModuleProgress.best_score)
+            db.select(
+                ModuleProgress.user_id,
+                ModuleProgress.module_slug,
+                ModuleProgress.last_step,
+                ModuleProgress.lesson_done_at.is_not(None),
+                ModuleProgress.quiz_passed_at.is_not(None),
+                ModuleProgress.best_score,
+            )
             .join(Enrollment, Enrollment.student_id == ModuleProgress.user_id)
-            .join(Assignment, sa.and_(Assignment.classroom_id == Enrollment.classroom_id,
-                                      Assignment.module_slug == ModuleProgress.module_slug))
+            .join(
+                Assignment,
+                sa.and_(
+                    Assignment.classroom_id == Enrollment.classroom_id,
+                    Assignment.module_slug == ModuleProgress.module_slug,
+                ),
+            )
             .where(Enrollment.classroom_id == classroom.id)
         ):
             progress.setdefault(user_id, {})[slug] = tuple(facts)
@@ -151,16 +167,25 @@ def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dash
     rows = []
     for s in students:
         facts = progress.get(s.id, {})
-        cells = tuple([grid_cell(steps, facts.get(slug), (s.id, slug) in excused, late,
-                                 parts.get((s.id, slug)), credit)
-                       for slug, steps, late in modules])
+        cells = tuple(
+            [
+                grid_cell(
+                    steps, facts.get(slug), (s.id, slug) in excused, late, parts.get((s.id, slug)), credit
+                )
+                for slug, steps, late in modules
+            ]
+        )
         rows.append(Row(s.id, s.number, s.display_name, s.last_seen_at, cells))
     rows = tuple(rows)
     columns = tuple(
-        Column(a.module_slug, catalog.module(a.module_slug).text(locale).title, a.due_on,
-               overdue[a.module_slug],
-               completed=sum(1 for r in rows if r.cells[i].done),
-               counted=sum(1 for r in rows if r.cells[i].state != Status.EXCUSED))
+        Column(
+            a.module_slug,
+            catalog.module(a.module_slug).text(locale).title,
+            a.due_on,
+            overdue[a.module_slug],
+            completed=sum(1 for r in rows if r.cells[i].done),
+            counted=sum(1 for r in rows if r.cells[i].state != Status.EXCUSED),
+        )
         for i, a in enumerate(assignments)
     )
     return Dashboard(columns=columns, rows=rows, slips=slip_summary(classroom.id, rows))
@@ -172,8 +197,11 @@ def slip_summary(classroom_id: int, rows: tuple[Row, ...]) -> Slips | None:
     if not slips:
         return None
     returned = [slips[r.student_id] for r in rows if r.student_id in slips]
-    return Slips(len(returned), sum(s.has_questions for s in returned),
-                 tuple(r.name for r in rows if r.student_id not in slips))
+    return Slips(
+        len(returned),
+        sum(s.has_questions for s in returned),
+        tuple(r.name for r in rows if r.student_id not in slips),
+    )
 
 
 def cell_renderer():
@@ -231,20 +259,42 @@ def build_student_view(classroom: Classroom, student: User, catalog: Catalog, lo
     for a in assignments:
         module = catalog.module(a.module_slug)
         overdue = is_overdue(a.due_on, classroom.school.timezone)
-        modules.append(StudentModule(a.module_slug, module.text(locale).title, True, a.due_on,
-                                     grid_cell(module.step_count, facts_of(progress.get(a.module_slug)),
-                                               a.module_slug in excused, overdue,
-                                               parts.get(a.module_slug), credit), a.module_slug in excused))
+        modules.append(
+            StudentModule(
+                a.module_slug,
+                module.text(locale).title,
+                True,
+                a.due_on,
+                grid_cell(
+                    module.step_count,
+                    facts_of(progress.get(a.module_slug)),
+                    a.module_slug in excused,
+                    overdue,
+                    parts.get(a.module_slug),
+                    credit,
+                ),
+                a.module_slug in excused,
+            )
+        )
     assigned = {a.module_slug for a in assignments}
     for slug, row in progress.items():
         module = catalog.module(slug)
         if module is None or slug in assigned or not module.for_students:
             continue
-        modules.append(StudentModule(slug, module.text(locale).title, False, None,
-                                     grid_cell(module.step_count, facts_of(row), False, False), False))
+        modules.append(
+            StudentModule(
+                slug,
+                module.text(locale).title,
+                False,
+                None,
+                grid_cell(module.step_count, facts_of(row), False, False),
+                False,
+            )
+        )
     titles = {m.slug: m.title for m in modules}
     attempts = db.session.execute(
-        db.select(QuizAttempt).where(QuizAttempt.user_id == student.id,
-                                     QuizAttempt.module_slug.in_(list(titles)))
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())).scalars()
+        db.select(QuizAttempt)
+        .where(QuizAttempt.user_id == student.id, QuizAttempt.module_slug.in_(list(titles)))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+    ).scalars()
     return modules, [(titles[a.module_slug], a) for a in attempts]

@@ -41,8 +41,9 @@ class LetterFacts:
     contacts: tuple[dict, ...]
 
 
-def build_letter(classroom: Classroom, catalog: Catalog, locale: str, teachers: list[str],
-                 today: date) -> LetterFacts:
+def build_letter(
+    classroom: Classroom, catalog: Catalog, locale: str, teachers: list[str], today: date
+) -> LetterFacts:
     """The letter in `locale`; call it inside `force_locale(locale)` so dates read in that language."""
     text = catalog.letter.text(locale)
     modules = []
@@ -51,12 +52,24 @@ def build_letter(classroom: Classroom, catalog: Catalog, locale: str, teachers: 
         if module is None or not module.for_students:
             continue
         lesson = module.text(locale)
-        modules.append(LetterModule(module.slug, lesson.title, lesson.family or lesson.summary,
-                                    format_date(assignment.due_on) if assignment.due_on else ""))
-    return LetterFacts(text=text, school=classroom.school.name, class_name=classroom.name,
-                       dated=format_date(today), modules=tuple(modules),
-                       why=school_why(classroom.school.letter_why, text, locale),
-                       teachers=tuple(teachers), contacts=tuple(school_contacts(classroom.school, locale)))
+        modules.append(
+            LetterModule(
+                module.slug,
+                lesson.title,
+                lesson.family or lesson.summary,
+                format_date(assignment.due_on) if assignment.due_on else "",
+            )
+        )
+    return LetterFacts(
+        text=text,
+        school=classroom.school.name,
+        class_name=classroom.name,
+        dated=format_date(today),
+        modules=tuple(modules),
+        why=school_why(classroom.school.letter_why, text, locale),
+        teachers=tuple(teachers),
+        contacts=tuple(school_contacts(classroom.school, locale)),
+    )
 
 
 def school_why(written: dict | None, text: LetterText, locale: str) -> LetterSection:
@@ -73,8 +86,12 @@ def letter_as_text(facts: LetterFacts) -> str:
     """The letter as plain text for a messaging app (no slip: the reply line says how to answer)."""
     text = facts.text
     kind = _("Letter home")
-    parts = [f"[{kind}] {text.title}", f"{facts.school} {facts.class_name} · {facts.dated}",
-             text.section("intro").heading, text.section("intro").text]
+    parts = [
+        f"[{kind}] {text.title}",
+        f"{facts.school} {facts.class_name} · {facts.dated}",
+        text.section("intro").heading,
+        text.section("intro").text,
+    ]
     for name in ("modules", "why", "home", "help", "school"):
         section = facts.why if name == "why" else text.section(name)
         body = [section.text] if section.text else []
@@ -103,4 +120,3 @@ def contact_lines(facts: LetterFacts) -> list[str]:
             line += f" ({contact['note']})"
         lines.append(line)
     return lines
-

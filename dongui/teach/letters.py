@@ -36,16 +36,32 @@ def letter(class_id):
     for locale in LANGUAGE_CHOICES[language]:
         with force_locale(locale):
             facts = build_letter(classroom, catalog, locale, teachers, today)
-            letters.append((locale, facts, letter_as_text(facts) if as_text
-                            else Markup(render_template("teach/_letter.html", facts=facts))))
+            letters.append(
+                (
+                    locale,
+                    facts,
+                    letter_as_text(facts)
+                    if as_text
+                    else Markup(render_template("teach/_letter.html", facts=facts)),
+                )
+            )
     options = {"lang": language, "layout": layout}
     if as_text:
-        return render_template("teach/letter_text.html", classroom=classroom, letters=letters, options=options)
-    return render_template("teach/letter.html", classroom=classroom, letters=letters, options=options,
-                           students=list_roster(classroom.id), layout=layout,
-                           words=[facts.text.slip for _locale, facts, _html in letters],
-                           slip_modules=[[facts.modules[i] for _loc, facts, _html in letters]
-                                         for i in range(len(letters[0][1].modules))])
+        return render_template(
+            "teach/letter_text.html", classroom=classroom, letters=letters, options=options
+        )
+    return render_template(
+        "teach/letter.html",
+        classroom=classroom,
+        letters=letters,
+        options=options,
+        students=list_roster(classroom.id),
+        layout=layout,
+        words=[facts.text.slip for _locale, facts, _html in letters],
+        slip_modules=[
+            [facts.modules[i] for _loc, facts, _html in letters] for i in range(len(letters[0][1].modules))
+        ],
+    )
 
 
 @bp.get("/classes/<int:class_id>/slips")
@@ -55,9 +71,14 @@ def slips(class_id):
     classroom = get_classroom_or_404(class_id)
     catalog, locale = get_catalog(), current_locale()
     modules = [catalog.module(a.module_slug) for a in list_assignments(classroom.id)]
-    return render_template("teach/slips.html", classroom=classroom, roster=list_roster(classroom.id),
-                           slips=list_slips(classroom.id), reasons=excusal_reasons(classroom.id),
-                           modules=[(m.slug, m.text(locale).title) for m in modules if m is not None])
+    return render_template(
+        "teach/slips.html",
+        classroom=classroom,
+        roster=list_roster(classroom.id),
+        slips=list_slips(classroom.id),
+        reasons=excusal_reasons(classroom.id),
+        modules=[(m.slug, m.text(locale).title) for m in modules if m is not None],
+    )
 
 
 @bp.post("/classes/<int:class_id>/slips")
@@ -67,11 +88,14 @@ def save_slips(class_id):
     classroom = get_classroom_or_404(class_id)
     assigned = {a.module_slug for a in list_assignments(classroom.id)}
     form = request.form
-    marks = {student.student_id: SlipMark(
-        returned=form.get(f"returned-{student.student_id}") == "1",
-        has_questions=form.get(f"questions-{student.student_id}") == "1",
-        home_modules=frozenset(form.getlist(f"home-{student.student_id}")))
-        for student in list_roster(classroom.id)}
+    marks = {
+        student.student_id: SlipMark(
+            returned=form.get(f"returned-{student.student_id}") == "1",
+            has_questions=form.get(f"questions-{student.student_id}") == "1",
+            home_modules=frozenset(form.getlist(f"home-{student.student_id}")),
+        )
+        for student in list_roster(classroom.id)
+    }
     try:
         record_slips(classroom, marks, assigned, current_user, local_today(classroom.school.timezone))
     except ValueError:

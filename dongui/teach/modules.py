@@ -16,8 +16,7 @@ from . import bp
 def modules():
     """Every module, to preview before assigning."""
     locale = current_locale()
-    return render_template("teach/modules.html",
-                           modules=[(m, m.text(locale)) for m in get_catalog().modules])
+    return render_template("teach/modules.html", modules=[(m, m.text(locale)) for m in get_catalog().modules])
 
 
 @bp.get("/modules/<slug>")
@@ -29,5 +28,4 @@ def module_preview(slug):
     if locale not in current_app.config["LANGUAGES"]:
         abort(404)
     text = module.text(locale)
-    return render_template("teach/module_preview.html", module=module, text=text,
-                           preview_locale=locale)
+    return render_template("teach/module_preview.html", module=module, text=text, preview_locale=locale)

@@ -28,8 +28,15 @@ def render_paper(slug: str, key: bool):
     questions = [(q, paper_order(q, module.slug)) for q in module.quiz.questions]
     # The fewest right answers that pass, by the same rule as grading.grade.
     passing = math.ceil(module.quiz.pass_mark * len(questions) - 1e-9) if module.quiz.graded else None
-    return render_template("teach/paper_quiz.html", module=module, text=module.text(locale),
-                           questions=questions, key=key, passing=passing, paper_locale=locale)
+    return render_template(
+        "teach/paper_quiz.html",
+        module=module,
+        text=module.text(locale),
+        questions=questions,
+        key=key,
+        passing=passing,
+        paper_locale=locale,
+    )
 
 
 @bp.get("/modules/<slug>/quiz-sheet")

@@ -42,8 +42,13 @@ def present_notes(class_id, slug):
     """The teacher's notes for the screen on the projector, with the disclosure protocol."""
     classroom, module, text, view = load_screen(class_id, slug)
     disclosure = (get_catalog().disclosure or {}).get(text.locale)
-    return render_template("teach/present_notes.html", classroom=classroom, module=module, text=text,
-                           notes=build_notes(module, text, view, disclosure))
+    return render_template(
+        "teach/present_notes.html",
+        classroom=classroom,
+        module=module,
+        text=text,
+        notes=build_notes(module, text, view, disclosure),
+    )
 
 
 @bp.get("/classes/<int:class_id>/present/<slug>/state")

@@ -31,9 +31,15 @@ def dashboard(class_id):
     board = build_dashboard(classroom, get_catalog(), current_locale())
     sort = request.args.get("sort", "number")
     only_incomplete = request.args.get("show") == "incomplete"
-    return render_template("teach/dashboard.html", classroom=classroom, board=board,
-                           rows=arrange(board, sort, only_incomplete), sort=sort,
-                           only_incomplete=only_incomplete, render_cell=cell_renderer())
+    return render_template(
+        "teach/dashboard.html",
+        classroom=classroom,
+        board=board,
+        rows=arrange(board, sort, only_incomplete),
+        sort=sort,
+        only_incomplete=only_incomplete,
+        render_cell=cell_renderer(),
+    )
 
 
 @bp.get("/classes/<int:class_id>/modules/<slug>")
@@ -44,8 +50,14 @@ def class_module(class_id, slug):
     module = get_module_or_404(slug)
     locale = current_locale()
     report = build_module_report(classroom.id, module, locale)
-    return render_template("teach/class_module.html", classroom=classroom, module=module,
-                           text=module.text(locale), report=report, bands=SCORE_BANDS)
+    return render_template(
+        "teach/class_module.html",
+        classroom=classroom,
+        module=module,
+        text=module.text(locale),
+        report=report,
+        bands=SCORE_BANDS,
+    )
 
 
 @bp.post("/classes/<int:class_id>/export.csv")
@@ -57,22 +69,31 @@ def export_class(class_id):
     board = build_dashboard(classroom, get_catalog(), current_locale())
     header = [_("No."), _("Name")]
     for column in board.columns:
-        header += [column.title, _("%(module)s: step", module=column.title),
-                   _("%(module)s: best score (%%)", module=column.title)]
+        header += [
+            column.title,
+            _("%(module)s: step", module=column.title),
+            _("%(module)s: best score (%%)", module=column.title),
+        ]
     header.append(_("Last active"))
     rows = []
     for row in arrange(board, "number", False):
         line = [row.number, row.name]
         for cell in row.cells:
-            line += [str(STATUS_LABELS[cell.state]), cell.step or None,
-                     round(cell.score * 100) if cell.score is not None else None]
+            line += [
+                str(STATUS_LABELS[cell.state]),
+                cell.step or None,
+                round(cell.score * 100) if cell.score is not None else None,
+            ]
         line.append(format_date(row.last_seen_at) if row.last_seen_at else "")  # a date only, as on screen
         rows.append(line)
     record_audit(classroom.school_id, current_user.id, Action.CLASS_EXPORT, "classroom", classroom.id)
     db.session.commit()
     filename = f"class-{classroom.id}.csv"
-    return Response(to_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/classes/<int:class_id>/students/<int:student_id>")
@@ -82,6 +103,12 @@ def student(class_id, student_id):
     classroom = get_classroom_or_404(class_id, admin_may_view=True)
     person = get_student_in_classroom_or_404(classroom, student_id)
     modules, attempts = build_student_view(classroom, person, get_catalog(), current_locale())
-    return render_template("teach/student.html", classroom=classroom, student=person, modules=modules,
-                           render_cell=cell_renderer(),
-                           attempts=attempts, move_targets=list_other_classes(current_user.id, classroom.id))
+    return render_template(
+        "teach/student.html",
+        classroom=classroom,
+        student=person,
+        modules=modules,
+        render_cell=cell_renderer(),
+        attempts=attempts,
+        move_targets=list_other_classes(current_user.id, classroom.id),
+    )

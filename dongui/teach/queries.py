@@ -26,13 +26,18 @@ def list_teacher_classes(teacher_id: int, archived: bool = False) -> list[Teache
     )
     rows = db.session.execute(
         db.select(
-            Classroom.id, Classroom.name, Classroom.year, Classroom.join_code,
+            Classroom.id,
+            Classroom.name,
+            Classroom.year,
+            Classroom.join_code,
             sa.func.coalesce(counts.c.n, 0),
         )
         .join(ClassTeacher, ClassTeacher.classroom_id == Classroom.id)
         .outerjoin(counts, counts.c.classroom_id == Classroom.id)
-        .where(ClassTeacher.teacher_id == teacher_id,
-               Classroom.archived_at.is_not(None) if archived else Classroom.archived_at.is_(None))
+        .where(
+            ClassTeacher.teacher_id == teacher_id,
+            Classroom.archived_at.is_not(None) if archived else Classroom.archived_at.is_(None),
+        )
         .order_by(Classroom.year.desc(), Classroom.name)
     ).all()
     return [TeacherClass(*row) for row in rows]
@@ -51,8 +56,14 @@ class RosterEntry:
 def list_roster(classroom_id: int) -> list[RosterEntry]:
     """The class's students by number, then name (one query)."""
     rows = db.session.execute(
-        db.select(User.id, Enrollment.number, User.display_name, User.username,
-                  User.must_change_password, User.last_seen_at)
+        db.select(
+            User.id,
+            Enrollment.number,
+            User.display_name,
+            User.username,
+            User.must_change_password,
+            User.last_seen_at,
+        )
         .join(Enrollment, Enrollment.student_id == User.id)
         .where(Enrollment.classroom_id == classroom_id, User.deactivated_at.is_(None))
         .order_by(Enrollment.number.is_(None), Enrollment.number, User.display_name)
@@ -61,10 +72,14 @@ def list_roster(classroom_id: int) -> list[RosterEntry]:
 
 
 def list_class_teachers(classroom_id: int) -> list[str]:
-    return list(db.session.execute(
-        db.select(User.display_name).join(ClassTeacher, ClassTeacher.teacher_id == User.id)
-        .where(ClassTeacher.classroom_id == classroom_id).order_by(User.display_name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(User.display_name)
+            .join(ClassTeacher, ClassTeacher.teacher_id == User.id)
+            .where(ClassTeacher.classroom_id == classroom_id)
+            .order_by(User.display_name)
+        ).scalars()
+    )
 
 
 def list_other_classes(teacher_id: int, classroom_id: int) -> list[tuple[int, str]]:

@@ -28,9 +28,15 @@ def render_questions(classroom, failed_form: AnswerForm | None = None, failed_id
     forms = {q.id: answer_form(q, answer=q.answer) for group in grouped.values() for q in group}
     if failed_form is not None:
         forms[failed_id] = failed_form
-    return render_template("teach/questions.html", classroom=classroom, grouped=grouped, forms=forms,
-                           Status=QuestionStatus, render_answer=questions.render_answer,
-                           release_time=format_hour(classroom.school.question_release_hour))
+    return render_template(
+        "teach/questions.html",
+        classroom=classroom,
+        grouped=grouped,
+        forms=forms,
+        Status=QuestionStatus,
+        render_answer=questions.render_answer,
+        release_time=format_hour(classroom.school.question_release_hour),
+    )
 
 
 @bp.get("/classes/<int:class_id>/questions", endpoint="questions")

@@ -28,8 +28,12 @@ from .queries import list_other_classes, list_roster
 def roster(class_id):
     """The class list with each student's username and actions."""
     classroom = get_classroom_or_404(class_id)
-    return render_template("teach/roster.html", classroom=classroom, roster=list_roster(classroom.id),
-                           move_targets=list_other_classes(current_user.id, classroom.id))
+    return render_template(
+        "teach/roster.html",
+        classroom=classroom,
+        roster=list_roster(classroom.id),
+        move_targets=list_other_classes(current_user.id, classroom.id),
+    )
 
 
 @bp.route("/classes/<int:class_id>/import", methods=["GET", "POST"])
@@ -72,11 +76,19 @@ def render_preview(classroom, preview, changed=False):
     signed = None
     if preview.importable:
         signed = preview_serializer().dumps(
-            {"c": classroom.id, "u": current_user.id, **preview_payload(preview, new_import_token())})
-    return render_template("teach/import_preview.html", classroom=classroom, preview=preview,
-                           payload=signed, changed=changed, describe=describe,
-                           describe_lines=describe_lines, column_label=column_label,
-                           pattern_label=pattern_label)
+            {"c": classroom.id, "u": current_user.id, **preview_payload(preview, new_import_token())}
+        )
+    return render_template(
+        "teach/import_preview.html",
+        classroom=classroom,
+        preview=preview,
+        payload=signed,
+        changed=changed,
+        describe=describe,
+        describe_lines=describe_lines,
+        column_label=column_label,
+        pattern_label=pattern_label,
+    )
 
 
 def read_preview_payload(token, classroom) -> dict:
@@ -84,8 +96,11 @@ def read_preview_payload(token, classroom) -> dict:
         payload = preview_serializer().loads(token or "")
     except BadSignature:
         abort(400)
-    if not isinstance(payload, dict) or payload.get("c") != classroom.id \
-            or payload.get("u") != current_user.id:
+    if (
+        not isinstance(payload, dict)
+        or payload.get("c") != classroom.id
+        or payload.get("u") != current_user.id
+    ):
         abort(400)
     return payload
 

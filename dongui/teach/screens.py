@@ -16,8 +16,9 @@ from ..school.presenting import Screen, neighbours
 
 # A reflect callout as the renderer writes it: the student thinks alone; in class it is a
 # question for the room.
-REFLECT = re.compile(r'(<div class="admonition reflect">\s*<p class="admonition-title">)(.*?)(</p>)(.*?)(</div>)',
-                     re.S)
+REFLECT = re.compile(
+    r'(<div class="admonition reflect">\s*<p class="admonition-title">)(.*?)(</p>)(.*?)(</div>)', re.S
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def build_screen(module: Module, text: LessonText, screen: Screen, discuss_label
 
 def as_discussion(html: Markup, label: str) -> Markup:
     """The step's HTML with each reflect callout titled as a question for the class."""
-    return Markup(REFLECT.sub(lambda m: f'{m.group(1)}{escape(label)}{m.group(3)}{m.group(4)}{m.group(5)}',
-                              str(html)))
+    return Markup(
+        REFLECT.sub(lambda m: f"{m.group(1)}{escape(label)}{m.group(3)}{m.group(4)}{m.group(5)}", str(html))
+    )
 
 
 def discussion_prompts(step: Step | None) -> list[Markup]:
@@ -75,5 +77,11 @@ class NotesView:
 def build_notes(module: Module, text: LessonText, view: ScreenView, disclosure: Markup | None) -> NotesView:
     """What the teacher's own device shows beside the projector's screen."""
     step = view.step if view.kind in ("step", "cover") else None
-    return NotesView(view, rows_for(text.plan, view.position, module.step_count), text.plan,
-                     discussion_prompts(step), text.teacher_notes, disclosure)
+    return NotesView(
+        view,
+        rows_for(text.plan, view.position, module.step_count),
+        text.plan,
+        discussion_prompts(step),
+        text.teacher_notes,
+        disclosure,
+    )

@@ -16,9 +16,16 @@ from dongui.school.accounts import create_user
 from tests.conftest import base_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "browser-demo"
 PHONE = {"width": 390, "height": 844}
@@ -75,8 +82,10 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-nanum): "
-                    "browser tests skipped; CI installs it")
+        pytest.skip(
+            f"{CHROMIUM} is not installed (apt-get install chromium fonts-nanum): "
+            "browser tests skipped; CI installs it"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -109,8 +118,9 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_(size="phone", lang="ko", **options):
-        context = browser.new_context(base_url=live_server, viewport=SIZES[size],
-                                      locale="ko-KR" if lang == "ko" else "en-US", **options)
+        context = browser.new_context(
+            base_url=live_server, viewport=SIZES[size], locale="ko-KR" if lang == "ko" else "en-US", **options
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -15,8 +15,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import ARTIFACTS, AXE_REPORT_KEY, DEMO_PASSWORD, screenshot
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-INSTALL_HINT = ("axe-core is not installed: run `npm install --no-save --no-audit --no-fund axe-core@4` "
-                "in the repository root (`make test` does it when npm is available)")
+INSTALL_HINT = (
+    "axe-core is not installed: run `npm install --no-save --no-audit --no-fund axe-core@4` "
+    "in the repository root (`make test` does it when npm is available)"
+)
 FAILING_IMPACTS = {"serious", "critical"}
 STUDENTS = {"ko": "demo-student16", "en": "demo-student17"}  # in demo-teacher2's class
 TEACHER = "demo-teacher2"
@@ -70,7 +72,8 @@ def submit_quiz_first_choices(page):
 def upload_roster(page, class_id, data):
     page.goto(f"/teach/classes/{class_id}/import")
     page.locator("input[type=file]").set_input_files(
-        {"name": "roster.csv", "mimeType": "text/csv", "buffer": data})
+        {"name": "roster.csv", "mimeType": "text/csv", "buffer": data}
+    )
     page.locator("main form[enctype] input[type=submit], main form[enctype] button[type=submit]").click()
     expect(page.locator("main table")).to_be_visible()
 
@@ -87,6 +90,7 @@ def go_step(number):
     def go(page, lang):
         sign_in(page, lang, STUDENTS[lang])
         page.goto(f"/learn/sample/{number}")
+
     return go
 
 
@@ -124,10 +128,12 @@ def go_import_preview_with_problems(page, lang):
 def go_class_page(path):
     """A page of the class whose grid go_dashboard shows (its `sample` assigned): classroom mode,
     who took part, the letter home and its slips."""
+
     def go(page, lang):
         go_dashboard(page, lang)
         class_id = int(re.search(r"/classes/(\d+)", page.url).group(1))
         page.goto(f"/teach/classes/{class_id}/{path}")
+
     return go
 
 
@@ -170,10 +176,13 @@ def record(request, name, passes, violations) -> None:
     out = ARTIFACTS / "axe"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(violations, ensure_ascii=False, indent=2))
-    counts = {impact: sum(v["impact"] == impact for v in violations)
-              for impact in ("critical", "serious", "moderate", "minor")}
+    counts = {
+        impact: sum(v["impact"] == impact for v in violations)
+        for impact in ("critical", "serious", "moderate", "minor")
+    }
     line = f"{name}: {passes} rules pass; violations: " + ", ".join(
-        f"{n} {impact}" for impact, n in counts.items())
+        f"{n} {impact}" for impact, n in counts.items()
+    )
     others = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
     if others:
         line += "\n" + describe(others)

@@ -19,7 +19,9 @@ TEACHER = "e2e-classroom"
 
 @pytest.fixture
 def teacher(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR"
+    )
     context.add_init_script("window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -152,13 +154,17 @@ def test_a_teacher_teaches_a_module_from_the_projector_and_sends_the_letter_home
                 projector.set_viewport_size(size)
                 for position in (0, 1, 5):
                     token = page.locator("input[name=csrf_token]").first.get_attribute("value")
-                    page.request.post(f"{base}/present/sample", form={
-                        "position": str(position), "view": "projector", "csrf_token": token})
+                    page.request.post(
+                        f"{base}/present/sample",
+                        form={"position": str(position), "view": "projector", "csrf_token": token},
+                    )
                     projector.goto(f"{base}/present/sample")
                     expect(projector.locator("html")).to_have_attribute("lang", lang)
                     overflow = projector.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                     assert overflow <= 0, (lang, size, position, overflow)
-                    projector.screenshot(path=_artifact(f"projector-{lang}-{size['width']}x{size['height']}-{position}"))
+                    projector.screenshot(
+                        path=_artifact(f"projector-{lang}-{size['width']}x{size['height']}-{position}")
+                    )
     finally:
         page.goto("/teach")
         if page.locator("html").get_attribute("lang") == "en":

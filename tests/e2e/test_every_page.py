@@ -38,22 +38,40 @@ def ids_for(username: str) -> dict:
         user = db.session.execute(sa.select(User).filter_by(username=username)).scalar_one()
         values = {"step": 1}
         if user.role == Role.STUDENT:
-            enrollment = db.session.execute(sa.select(Enrollment).filter_by(student_id=user.id)).scalars().first()
+            enrollment = (
+                db.session.execute(sa.select(Enrollment).filter_by(student_id=user.id)).scalars().first()
+            )
             values["class_id"] = enrollment.classroom_id
             attempt = db.session.execute(sa.select(QuizAttempt).filter_by(user_id=user.id)).scalars().first()
             if attempt:
                 values.update(attempt_id=attempt.id, slug=attempt.module_slug)
         else:
-            teaching = db.session.execute(sa.select(ClassTeacher).filter_by(teacher_id=user.id)).scalars().first()
-            class_id = teaching.classroom_id if teaching else db.session.execute(
-                sa.select(Enrollment.classroom_id).join(User, User.id == Enrollment.student_id)
-                .where(User.school_id == user.school_id)).scalars().first()
+            teaching = (
+                db.session.execute(sa.select(ClassTeacher).filter_by(teacher_id=user.id)).scalars().first()
+            )
+            class_id = (
+                teaching.classroom_id
+                if teaching
+                else db.session.execute(
+                    sa.select(Enrollment.classroom_id)
+                    .join(User, User.id == Enrollment.student_id)
+                    .where(User.school_id == user.school_id)
+                )
+                .scalars()
+                .first()
+            )
             values["class_id"] = class_id
-            values["student_id"] = db.session.execute(
-                sa.select(Enrollment.student_id).filter_by(classroom_id=class_id)).scalars().first()
+            values["student_id"] = (
+                db.session.execute(sa.select(Enrollment.student_id).filter_by(classroom_id=class_id))
+                .scalars()
+                .first()
+            )
             values["user_id"] = values["student_id"]
-        assigned = db.session.execute(
-            sa.select(Assignment.module_slug).filter_by(classroom_id=values["class_id"])).scalars().first()
+        assigned = (
+            db.session.execute(sa.select(Assignment.module_slug).filter_by(classroom_id=values["class_id"]))
+            .scalars()
+            .first()
+        )
         values.setdefault("slug", assigned or app.extensions["dongui.catalog"].student_modules()[0].slug)
         return values
 
@@ -77,8 +95,11 @@ def pages_for(role: Role, values: dict) -> list[str]:
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("role", list(USERS), ids=str)
 def test_no_page_scrolls_sideways_or_has_small_controls(browser, live_server, role, lang, width):
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900},
-                                  locale="ko-KR" if lang == "ko" else "en-US")
+    context = browser.new_context(
+        base_url=live_server,
+        viewport={"width": width, "height": 900},
+        locale="ko-KR" if lang == "ko" else "en-US",
+    )
     context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
     # The tab icon would load after each page and be cut off by the next: it is not what we measure.
     context.route("**/icons/*", lambda route: route.abort())

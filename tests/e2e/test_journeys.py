@@ -140,7 +140,8 @@ def create_class_and_import_roster(page, class_name, shot):
     expect(page.get_by_role("heading", level=1)).to_contain_text(class_name)
     shot("02-import")
     page.get_by_label("학생 명단 파일 (.xlsx 또는 .csv)").set_input_files(
-        {"name": "명단.csv", "mimeType": "text/csv", "buffer": ROSTER_CSV})
+        {"name": "명단.csv", "mimeType": "text/csv", "buffer": ROSTER_CSV}
+    )
     page.locator("main").get_by_role("button", name="미리 보기").click()
     expect(page.get_by_role("heading", level=2, name="미리 보기")).to_be_visible()
     expect(page.locator("main tbody tr")).to_have_count(3)
@@ -163,7 +164,8 @@ def test_teacher_imports_a_class_and_sees_a_students_progress(open_page, size):
     page = open_page(size)
     # The print button calls window.print(); count the calls instead of opening a dialog.
     page.context.add_init_script(
-        "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };")
+        "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };"
+    )
     shot = shooter(page, f"journey-teacher-{size}")
     class_name = f"e2e {size} 1반"
 

@@ -116,8 +116,9 @@ def test_first_sign_in_with_a_one_time_password_must_change_it(page):
 @pytest.mark.parametrize("size_name, size", [("phone", PHONE), ("desktop", DESKTOP)])
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_pages_render_and_are_captured(browser, live_server, size_name, size, lang):
-    context = browser.new_context(base_url=live_server, viewport=size,
-                                  locale="ko-KR" if lang == "ko" else "en-US")
+    context = browser.new_context(
+        base_url=live_server, viewport=size, locale="ko-KR" if lang == "ko" else "en-US"
+    )
     page = context.new_page()
     for path, name in (("/login", "login"), ("/help", "help"), ("/privacy", "privacy")):
         page.goto(path)
