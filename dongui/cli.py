@@ -1,21 +1,35 @@
 """Flask commands (DESIGN.md, "Command line")."""
 
+import json
 import os
 import re
 import sys
+from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from . import translations
+from .backup import BackupError, backup_sqlite, pg_dump_command
+from .clock import utcnow
 from .config import ConfigurationError
 from .demo import DEMO_PASSWORD, find_demo_school, refuse_seed_in_production, seed_demo
 from .extensions import db
-from .models import Role, School
+from .models import Classroom, Role, School
 from .school.accounts import create_user, find_user, reset_password
+from .school.calendar import start_of_day
+from .school.districts import DistrictError, add_school, create_district, create_district_admin, find_district
 from .school.passwords import password_problem
+from .school.privacy import delete_student, export_student, purge_inactive, record_export, scrub_erased_pages
+from .school.questions import release_all_due
+from .school.roster import build_preview
+from .school.roster_files import MAX_FILE_BYTES
+from .school.roster_import import apply_import
+from .school.roster_messages import describe, line_groups
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -94,7 +108,6 @@ def create_admin(username, school_slug, display_name, password):
 @click.option("--password", help="Password; without it you are asked, or one is generated.")
 def create_district_admin_command(username, district_slug, display_name, password):
     """Create a district admin: aggregates of the district's schools, never a student."""
-    from .school.districts import create_district_admin, find_district
 
     district = find_district(district_slug)
     if district is None:
@@ -127,7 +140,6 @@ def create_district_admin_command(username, district_slug, display_name, passwor
 @click.option("--slug", required=True, help="Short id: a-z, 0-9 and -.")
 def create_district_command(name, slug):
     """Create a district (교육청)."""
-    from .school.districts import DistrictError, create_district
 
     try:
         create_district(name, slug)
@@ -142,7 +154,6 @@ def create_district_command(name, slug):
 @click.argument("school_slugs", nargs=-1, required=True)
 def add_school_command(district_slug, school_slugs):
     """Add schools (by slug) to a district; its admins then see their aggregates."""
-    from .school.districts import add_school, find_district
 
     district = find_district(district_slug)
     if district is None:
@@ -180,9 +191,6 @@ def reset_password_command(username):
 )
 def export_user(username, output):
     """Print a student's data as JSON (the export is logged)."""
-    import json
-
-    from .school.privacy import export_student, record_export
 
     student = find_student_or_fail(username)
     data = (json.dumps(export_student(student), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -202,7 +210,6 @@ def export_user(username, output):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete_user(username, yes):
     """Erase a student: account, classes, excusals, progress and attempts (logged)."""
-    from .school.privacy import delete_student, scrub_erased_pages
 
     student = find_student_or_fail(username)
     label = f"{student.username} ({student.display_name}, {student.school.name})"
@@ -227,9 +234,6 @@ def delete_user(username, yes):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation at a terminal.")
 def purge_users(since, school_slug, dry_run, yes):
     """Erase students inactive since a date (never signed in: created before it)."""
-    from .clock import utcnow
-    from .school.calendar import start_of_day
-    from .school.privacy import purge_inactive, scrub_erased_pages
 
     day = parse_day(since, "--inactive-since")
     schools = select_schools(school_slug)
@@ -271,7 +275,6 @@ def find_student_or_fail(username: str):
 
 def parse_day(value: str, option: str):
     """A YYYY-MM-DD date, or a clear failure."""
-    from datetime import date
 
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -395,13 +398,6 @@ def roster_import(path, class_id, dry_run, leave_out):
 
     Run on the server, it acts as the school admin: it may add existing students of the school.
     """
-    from flask_babel import force_locale
-
-    from .models import Classroom
-    from .school.roster import build_preview
-    from .school.roster_files import MAX_FILE_BYTES
-    from .school.roster_import import apply_import
-    from .school.roster_messages import describe, line_groups
 
     classroom = db.session.get(Classroom, class_id)
     if classroom is None:
@@ -442,7 +438,6 @@ def roster_import(path, class_id, dry_run, leave_out):
 
 def check_chosen_password(password: str, role: Role, username: str = "") -> None:
     """Fail, saying why, when a password typed at the command line breaks the password rule."""
-    from flask_babel import force_locale
 
     problem = password_problem(password, role, username)
     if problem is not None:
@@ -469,9 +464,6 @@ def sign_in_help(password: str) -> str:
 @click.option("--to", "folder", default=None, help="Folder for the backup (default: instance/backups).")
 def backup_command(folder):
     """Back up the database: SQLite online to a timestamped file; for PostgreSQL, print the pg_dump command."""
-    from pathlib import Path
-
-    from .backup import BackupError, backup_sqlite, pg_dump_command
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     target = Path(folder) if folder else Path(current_app.instance_path) / "backups"
@@ -492,7 +484,6 @@ def backup_command(folder):
 def release_questions():
     """Run every school's due daily release of anonymous questions (for a cron job; without one,
     the school's first request after the release time runs it)."""
-    from .school.questions import release_all_due
 
     released = release_all_due()
     click.secho(f"Released {released} question(s).", fg="green")
