@@ -1,6 +1,6 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
 
-Workers from the number of cores; an access log that records no query strings, percent-quotes
+A worker per core with 4 threads each; an access log that records no query strings, percent-quotes
 every path, and never holds a request for an anonymous page (the question box, GET or POST).
 Settings can be overridden on the command line or with GUNICORN_CMD_ARGS.
 """
@@ -13,7 +13,11 @@ from gunicorn.glogging import Logger
 from dongui.anonymity import is_anonymous_path, quote_path
 
 bind = os.environ.get("DONGUI_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A worker per core, each with threads: a thread waiting for its turn to hash a password
+# (dongui/school/hashing.py) or for the database leaves the worker's other threads serving pages.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

@@ -29,9 +29,11 @@ def init_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, init_migrations, limiter, login_manager
     from .i18n import select_locale, select_timezone
     from .logs import install_log_filters
+    from .school.versions import watch as watch_data_versions
 
     db.init_app(app)
     _tune_sqlite(app, db)
+    watch_data_versions(db.session)
     init_migrations(app, db, directory=MIGRATIONS_DIR)
     login_manager.init_app(app)
     csrf.init_app(app)

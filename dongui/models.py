@@ -2,6 +2,7 @@
 
 import enum
 import re
+import secrets
 import unicodedata
 from datetime import UTC, date, datetime
 
@@ -68,6 +69,11 @@ def is_valid_username(username: str) -> bool:
     return bool(USERNAME_PATTERN.match(username))
 
 
+def new_data_version() -> int:
+    """A random start, so a class made with a deleted one's id never meets its cached pages."""
+    return secrets.randbelow(2**30)
+
+
 class School(db.Model):
     __tablename__ = "schools"
 
@@ -101,6 +107,9 @@ class School(db.Model):
     # The before-and-after check: the fewest answers a class's before and after must each have
     # for anyone to see results (k; never below school/checks.py's MIN_ANSWERS).
     check_min_answers: Mapped[int] = mapped_column(default=10, server_default="10")
+    # Moves on with every write that changes the school report (school/versions.py): the
+    # report's cache and ETag are keyed by it.
+    data_version: Mapped[int] = mapped_column(default=new_data_version, server_default="0")
 
 
 class District(db.Model):
@@ -194,6 +203,8 @@ class Classroom(db.Model):
     join_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moves on with every write that changes the class dashboard (school/versions.py).
+    data_version: Mapped[int] = mapped_column(default=new_data_version, server_default="0")
 
     school: Mapped[School] = relationship()
     # Not stored: set by `permissions.get_classroom_or_404` for the signed-in user's request.
@@ -349,8 +360,6 @@ class QuestionStatus(enum.StrEnum):
 
 
 def new_question_id() -> str:
-    import secrets
-
     return secrets.token_urlsafe(16)
 
 

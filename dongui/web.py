@@ -1,9 +1,14 @@
 """What every response shares: security headers, the session cookie, and small request helpers."""
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, has_request_context, render_template, request
+from flask import abort, current_app, has_request_context, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from .clock import utcnow
 
 # The largest id a database integer holds (SQLite's and PostgreSQL's bigint): a larger number in
 # an address or a query is no id of ours, and answers 404 (or is ignored), never a 500.
@@ -95,9 +100,39 @@ def set_security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    if request.endpoint != "static":
+    if request.endpoint != "static" and "ETag" not in response.headers:
         # Back after sign-out must show nothing private.
         response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# A page answered with an ETag stays the same for this long at most, so that its CSRF token
+# (valid for WTF_CSRF_TIME_LIMIT, an hour) is never older than half of that.
+ETAG_SLOT_SECONDS = 1800
+
+
+def page_etag(*parts) -> str:
+    """An ETag for a staff page made from `parts` (its data version among them): the same only
+    for the same viewer, session and half hour, so a 304 never shows one person another's page
+    or a stale CSRF token."""
+    slot = int(utcnow().timestamp() // ETAG_SLOT_SECONDS)
+    generate_csrf()  # the session's token exists before the page is first made, not after
+    raw = repr((parts, current_user.get_id(), session.get("csrf_token"), slot))
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def not_modified(etag: str):
+    """304 when the browser already holds this very page (and no message waits to be shown)."""
+    if "_flashes" in session or not request.if_none_match.contains(etag):
+        return None
+    return with_etag(current_app.response_class(status=304), etag)
+
+
+def with_etag(response, etag: str):
+    """The browser may keep this page but must ask again before showing it (the ETag makes the
+    asking cheap); sign-out clears what it kept (auth.logout)."""
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -1,6 +1,6 @@
 """The school report and its CSV export."""
 
-from flask import Response, render_template
+from flask import Response, make_response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,9 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..permissions import admin_required
 from ..school.audit import Action, record_audit
+from ..school.calendar import local_today
+from ..school.versions import cached
+from ..web import not_modified, page_etag, with_etag
 from . import bp
 from .presenters import build_school_report
 from .queries import summarize_school
@@ -20,8 +23,20 @@ from .queries import summarize_school
 def index():
     """The school report: completion by class and by module, and who needs a nudge."""
     school = current_user.school
-    report = build_school_report(school, current_user.id, get_catalog(), current_locale())
-    return render_template("admin/index.html", summary=summarize_school(school.id), report=report)
+    locale = current_locale()
+    # The summary's counts change with the same writes as the report: one version for both.
+    key = ("report", school.id, school.data_version, current_user.id, locale, local_today(school.timezone))
+    etag = page_etag(key)
+    if unchanged := not_modified(etag):
+        return unchanged
+    summary, report = cached(
+        key,
+        lambda: (
+            summarize_school(school.id),
+            build_school_report(school, current_user.id, get_catalog(), locale),
+        ),
+    )
+    return with_etag(make_response(render_template("admin/index.html", summary=summary, report=report)), etag)
 
 
 @bp.post("/export.csv")

@@ -12,12 +12,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.security import check_password_hash
 
 from ..extensions import db
 from ..i18n import LANG_COOKIE
 from ..safety import is_safe_next
-from ..school.accounts import set_password
+from ..school.accounts import check_password, set_password
 from ..web import cookie_secure
 from . import bp
 from .forms import PasswordChangeForm
@@ -32,11 +31,9 @@ def password():
     """Change one's password; required after signing in with a one-time password."""
     form = PasswordChangeForm(current_user)
     if form.validate_on_submit():
-        if form.current_password and not check_password_hash(
-            current_user.password_hash, form.current_password.data or ""
-        ):
+        if form.current_password and not check_password(current_user, form.current_password.data or ""):
             form.current_password.errors.append(_("Your current password is not right."))
-        elif check_password_hash(current_user.password_hash, form.new_password.data):
+        elif check_password(current_user, form.new_password.data):
             form.new_password.errors.append(_("Choose a new password, not the one you have now."))
         else:
             user = current_user._get_current_object()

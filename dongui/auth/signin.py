@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..models import normalize_username
 from ..safety import is_safe_next
 from ..school.accounts import authenticate
@@ -67,6 +67,7 @@ def login():
             return render_template("auth/login.html", form=form), 429
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
+            db.session.commit()  # a password stored by an older method was hashed again
             throttle.record_success(username, address)
             start_session(user)
             if user.must_change_password:
@@ -85,4 +86,7 @@ def logout():
     it as a beacon)."""
     sign_out_everywhere()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Staff pages answered with an ETag may be kept by the browser: sign-out removes them.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -5,11 +5,11 @@ import hmac
 import secrets
 
 from flask import current_app
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..extensions import db
 from ..models import District, Role, School, User, is_valid_username, normalize_username
+from .hashing import make_hash, method_family, needs_rehash, verify
 
 # Letters and digits that cannot be mistaken for one another on a printed card.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -20,7 +20,11 @@ _dummy_hashes: dict[str, str] = {}
 
 def hash_password(password: str, *, one_time: bool = False) -> str:
     setting = "ONE_TIME_PASSWORD_HASH_METHOD" if one_time else "PASSWORD_HASH_METHOD"
-    return generate_password_hash(password, method=current_app.config[setting])
+    return make_hash(password, current_app.config[setting])
+
+
+def check_password(user: User, password: str) -> bool:
+    return verify(user.password_hash, password)
 
 
 def generate_one_time_password(length: int = ONE_TIME_LENGTH) -> str:
@@ -55,27 +59,31 @@ def authenticate(username: str, password: str) -> User | None:
     a chosen password or a one-time password (hashed more cheaply, ONE_TIME_PASSWORD_HASH_METHOD):
     each checks one hash of each kind, so timing tells neither whether an account exists nor
     whether it still has its card's password.
+
+    A chosen password stored by an older method (Werkzeug's scrypt before argon2id) is hashed
+    again with PASSWORD_HASH_METHOD while the password is in hand; the caller commits it.
     """
     user = find_user(username)
+    config = current_app.config
     chosen, one_time = _dummy_hash("PASSWORD_HASH_METHOD"), _dummy_hash("ONE_TIME_PASSWORD_HASH_METHOD")
     if user is None or not user.is_active:
-        check_password_hash(chosen, password)
-        check_password_hash(one_time, password)
+        verify(chosen, password)
+        verify(one_time, password)
         return None
-    is_one_time = _method_of(user.password_hash) == _method_of(one_time) != _method_of(chosen)
-    check_password_hash(chosen if is_one_time else one_time, password)
-    return user if check_password_hash(user.password_hash, password) else None
-
-
-def _method_of(password_hash: str) -> str:
-    return password_hash.split("$", 1)[0]
+    is_one_time = user.must_change_password and method_family(user.password_hash) == method_family(one_time)
+    verify(chosen if is_one_time else one_time, password)
+    if not verify(user.password_hash, password):
+        return None
+    if not user.must_change_password and needs_rehash(user.password_hash, config["PASSWORD_HASH_METHOD"]):
+        user.password_hash = hash_password(password)
+    return user
 
 
 def _dummy_hash(setting: str) -> str:
     """A hash of a random password made with the method `setting` names (kept per method)."""
     method = current_app.config[setting]
     if method not in _dummy_hashes:
-        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+        _dummy_hashes[method] = make_hash(secrets.token_urlsafe(16), method)
     return _dummy_hashes[method]
 
 

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import Assignment, Classroom, Enrollment, ModuleProgress, QuizAttempt, User
 from ..school.assignments import excused_pairs, list_assignments
-from ..school.calendar import is_overdue
+from ..school.calendar import is_overdue, local_today
 from ..school.letters import list_slips
 from ..school.participation import class_parts
 from ..school.progress import list_progress
@@ -124,6 +124,12 @@ def grid_cell(
     if excused:
         return Cell(Status.EXCUSED)
     return cell_of_status(class_status(steps, facts, part, credit), overdue)
+
+
+def dashboard_key(classroom: Classroom, locale: str) -> tuple:
+    """What a class's dashboard depends on: its data version (school/versions.py), the language
+    and the school's date (what is overdue)."""
+    return ("dashboard", classroom.id, classroom.data_version, locale, local_today(classroom.school.timezone))
 
 
 def build_dashboard(classroom: Classroom, catalog: Catalog, locale: str) -> Dashboard:

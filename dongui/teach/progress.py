@@ -1,6 +1,6 @@
 """The teacher's progress pages: the class dashboard, a module's results, one student, and the CSV export."""
 
-from flask import Response, render_template, request
+from flask import Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,9 +17,11 @@ from ..permissions import (
 )
 from ..school.audit import Action, record_audit
 from ..school.status import STATUS_LABELS
+from ..school.versions import cached
+from ..web import not_modified, page_etag, with_etag
 from . import bp
 from .analysis import SCORE_BANDS, build_module_report
-from .dashboard import arrange, build_dashboard, build_student_view, cell_renderer
+from .dashboard import arrange, build_dashboard, build_student_view, cell_renderer, dashboard_key
 from .queries import list_other_classes
 
 
@@ -28,10 +30,15 @@ from .queries import list_other_classes
 def dashboard(class_id):
     """The class at a glance: who has done which assigned module."""
     classroom = get_classroom_or_404(class_id, admin_may_view=True)
-    board = build_dashboard(classroom, get_catalog(), current_locale())
+    locale = current_locale()
     sort = request.args.get("sort", "number")
     only_incomplete = request.args.get("show") == "incomplete"
-    return render_template(
+    key = dashboard_key(classroom, locale)
+    etag = page_etag(key, sort, only_incomplete, classroom.can_edit)
+    if unchanged := not_modified(etag):
+        return unchanged
+    board = cached(key, lambda: build_dashboard(classroom, get_catalog(), locale))
+    page = render_template(
         "teach/dashboard.html",
         classroom=classroom,
         board=board,
@@ -40,6 +47,7 @@ def dashboard(class_id):
         only_incomplete=only_incomplete,
         render_cell=cell_renderer(),
     )
+    return with_etag(make_response(page), etag)
 
 
 @bp.get("/classes/<int:class_id>/modules/<slug>")

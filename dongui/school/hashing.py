@@ -1,0 +1,135 @@
+"""Password hashes: argon2id for chosen passwords, older hashes still accepted, and a bound on
+how many hashes a server computes at once.
+
+A method is named the way Werkzeug names its own: `argon2id:<memory KiB>:<passes>:<lanes>`
+(the default, `argon2id:19456:2:1`, is OWASP's first recommendation: 19 MiB, 2 passes, 1 lane)
+or any Werkzeug method (`scrypt:32768:8:1`, `pbkdf2:sha256:600000`). Hashes made by an older
+method keep working; `needs_rehash` tells the sign-in to store a new one while it still has the
+password in hand.
+
+Why a bound: a class signs in within the same ten seconds, and every hash is tens of
+milliseconds of a core. Without a bound, every worker can be hashing at once and no page is
+served until they are done. With it, at most HASH_CONCURRENCY hashes run at a time on this
+server (a lock file per slot in the instance folder, so the bound holds across gunicorn's
+workers); a sign-in waits its turn in its own thread while the other threads serve pages.
+"""
+
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+ARGON2 = "argon2id"
+ARGON2_PREFIX = "$argon2id$"
+
+_hashers: dict[str, PasswordHasher] = {}
+_verifier = PasswordHasher()
+_slot_counter = threading.Lock()
+_next_slot = 0
+
+
+def _argon2(method: str) -> PasswordHasher:
+    """The hasher for `argon2id:<memory KiB>:<passes>:<lanes>` (made once per method)."""
+    if method not in _hashers:
+        name, *numbers = method.split(":")
+        if name != ARGON2 or len(numbers) != 3 or not all(n.isdigit() for n in numbers):
+            raise ValueError(f"not an argon2id method: {method!r} (argon2id:<memory KiB>:<passes>:<lanes>)")
+        memory, passes, lanes = (int(n) for n in numbers)
+        _hashers[method] = PasswordHasher(
+            time_cost=passes, memory_cost=memory, parallelism=lanes, type=Type.ID
+        )
+    return _hashers[method]
+
+
+def check_method(method: str) -> None:
+    """Raise ValueError for a method neither argon2id nor Werkzeug can hash with (config check)."""
+    if method.startswith(ARGON2):
+        _argon2(method)
+    elif method.split(":")[0] not in ("scrypt", "pbkdf2"):
+        raise ValueError(f"unknown password hash method: {method!r}")
+
+
+def make_hash(password: str, method: str) -> str:
+    with hash_slot():
+        if method.startswith(ARGON2):
+            return _argon2(method).hash(password)
+        return generate_password_hash(password, method=method)
+
+
+def verify(password_hash: str, password: str) -> bool:
+    """Does `password` match the hash, whichever method made it?"""
+    with hash_slot():
+        if password_hash.startswith(ARGON2_PREFIX):
+            try:
+                return _verifier.verify(password_hash, password)  # the parameters are in the hash
+            except (VerificationError, InvalidHashError):
+                return False
+        return check_password_hash(password_hash, password)
+
+
+def method_family(password_hash: str) -> str:
+    """What a hash was made with, coarsely: "argon2id", "scrypt", "pbkdf2"."""
+    if password_hash.startswith(ARGON2_PREFIX):
+        return ARGON2
+    return password_hash.split(":", 1)[0].split("$", 1)[0]
+
+
+def needs_rehash(password_hash: str, method: str) -> bool:
+    """Was this hash made by another method (or other parameters) than `method`?"""
+    if method.startswith(ARGON2):
+        if not password_hash.startswith(ARGON2_PREFIX):
+            return True
+        try:
+            return _argon2(method).check_needs_rehash(password_hash)
+        except InvalidHashError:
+            return True
+    return password_hash.split("$", 1)[0] != method
+
+
+@contextmanager
+def hash_slot():
+    """Hold one of this server's HASH_CONCURRENCY hashing slots while hashing.
+
+    Each slot is an exclusive lock on a file in the instance folder: the kernel hands it to one
+    thread of one process at a time, and waiting for it blocks only the waiting thread (the
+    other threads of the worker go on serving pages). 0 turns the bound off.
+    """
+    slots = current_app.config["HASH_CONCURRENCY"]
+    if slots <= 0:
+        yield
+        return
+    global _next_slot
+    with _slot_counter:  # spread this process's waiters over the slots
+        _next_slot = (_next_slot + 1) % slots
+        first = _next_slot
+    folder = Path(current_app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    order = [(first + i) % slots for i in range(slots)]
+    descriptors = [
+        os.open(folder / f"hash-slot-{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600) for slot in order
+    ]
+    try:
+        held = _take_free_slot(descriptors)
+        if held is None:
+            held = descriptors[0]
+            fcntl.flock(held, fcntl.LOCK_EX)  # every slot is busy: wait for ours
+        yield
+    finally:
+        for descriptor in descriptors:  # closing releases the lock
+            os.close(descriptor)
+
+
+def _take_free_slot(descriptors: list[int]) -> int | None:
+    for descriptor in descriptors:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return descriptor
+        except BlockingIOError:
+            continue
+    return None
