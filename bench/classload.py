@@ -621,6 +621,17 @@ def server_processes(master: int) -> list[int]:
     return pids
 
 
+def pss_mib(pids: list[int]) -> float:
+    """The proportional set size of the processes together: shared pages counted once."""
+    total_kib = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kib += int(line.split()[1])
+    return total_kib / 1024
+
+
 def server_cpu(pids: list[int]) -> dict[int, float]:
     seconds = {}
     for pid in pids:
@@ -847,8 +858,14 @@ def serve_the_bell(
                 database=database_cpu(env["DATABASE_URL"]),
             )
 
+        idle_pss = pss_mib(pids)
         results = asyncio.run(the_bell(port, classes, seeded, *passwords, workers=len(pids) - 1, ready=ready))
         cpu_after, busy_after = server_cpu(server_processes(server.pid)), machine_busy()
+        print(
+            f"  PSS of the server's {len(pids)} processes ({len(pids) - 1} workers): "
+            f"{idle_pss:.0f} MiB idle, {pss_mib(server_processes(server.pid)):.0f} MiB after the bell",
+            flush=True,
+        )
         bench_cpu = time.process_time() - before["bench"]
         database_after = database_cpu(env["DATABASE_URL"])
     finally:

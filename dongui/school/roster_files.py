@@ -19,11 +19,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
-from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
-from openpyxl.xml.functions import iterparse
-
 MAX_FILE_BYTES = 1024 * 1024
 # A whole grade's class list is well under 1 MB inside; these leave room for formatting. The
 # sheets are streamed (sheet_rows); other parts, such as the shared strings and the styles,
@@ -139,6 +134,9 @@ def declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
 
 
 def read_xlsx(data: bytes, max_lines: int) -> Sheet:
+    # openpyxl loads here, not at start-up: a tenth of a second that only an upload needs.
+    from openpyxl import load_workbook
+
     check_archive(data)
     with warnings.catch_warnings():
         # openpyxl warns about the parts of a workbook it skips (data validation, …).
@@ -168,6 +166,10 @@ def sheet_rows(workbook, sheet):
     parses all 16,384 cells of a row however few it returns.) openpyxl's own cell parser reads
     the values; the parts of it used here are pinned with it (requirements.txt).
     """
+    from openpyxl.utils import column_index_from_string
+    from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
+
     parser = WorkSheetParser(
         None,
         sheet._shared_strings,
