@@ -110,6 +110,10 @@ class School(db.Model):
     # Moves on with every write that changes the school report (school/versions.py): the
     # report's cache and ETag are keyed by it.
     data_version: Mapped[int] = mapped_column(default=new_data_version, server_default="0")
+    # The school's 개인정보 보호책임자 (privacy officer), shown on the privacy page; empty: the page
+    # tells people to ask the school.
+    privacy_officer_name: Mapped[str | None] = mapped_column(sa.String(80))
+    privacy_officer_contact: Mapped[str | None] = mapped_column(sa.String(120))
 
 
 class District(db.Model):

@@ -112,6 +112,24 @@ def get_student_in_classroom_or_404(classroom: Classroom, student_id: int) -> Us
     return student
 
 
+def get_students_in_classroom_or_404(classroom: Classroom, student_ids: list[int]) -> list[User]:
+    """Students enrolled in `classroom`, in the order of `student_ids` (one query); if any id is
+    not such a student, 404."""
+    found = {
+        student.id: student
+        for student in db.session.execute(
+            db.select(User)
+            .join(Enrollment, Enrollment.student_id == User.id)
+            .where(
+                User.id.in_(student_ids), Enrollment.classroom_id == classroom.id, User.role == Role.STUDENT
+            )
+        ).scalars()
+    }
+    if len(found) != len(set(student_ids)):
+        abort(404)
+    return [found[student_id] for student_id in dict.fromkeys(student_ids)]
+
+
 def get_enrolled_classroom_or_404(class_id: int) -> Classroom:
     """A class the signed-in student is in (not archived); any other id answers 404."""
     classroom = db.session.execute(

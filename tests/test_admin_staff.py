@@ -132,3 +132,97 @@ def test_bad_settings_get_localized_errors_and_change_nothing(app, client, admin
             db.session.get(School, admin).name != ""
             and db.session.get(School, admin).timezone == "Asia/Seoul"
         )
+
+
+SETTINGS = {"name": "한빛중학교", "timezone": "Asia/Seoul", "default_locale": "ko", "help_contacts": ""}
+
+
+def officer_of(app, school_id):
+    with app.app_context():
+        school = db.session.get(School, school_id)
+        return school.privacy_officer_name, school.privacy_officer_contact
+
+
+def test_the_privacy_officer_is_set_audited_and_shown_on_the_privacy_page(app, client, admin):
+    visitor = app.test_client()  # signed out: the instance's only school is theirs
+    unset = visitor.get("/privacy").get_data(as_text=True)
+    assert "개인정보 보호책임자" in unset and "누구인지 학교(선생님이나 교무실)에 물어보세요." in unset
+
+    data = {**SETTINGS, "privacy_officer_name": " 교감 이정민 ", "privacy_officer_contact": "02-123-4567"}
+    assert client.post("/admin/settings", data=data).status_code == 302
+    assert officer_of(app, admin) == ("교감 이정민", "02-123-4567")
+    with app.app_context():
+        event = db.session.execute(sa.select(AuditEvent)).scalar_one()
+        assert event.action == "school.settings" and event.target_id == admin
+        assert {"privacy_officer_name", "privacy_officer_contact"} <= set(event.detail["settings"])
+        assert "이정민" not in repr(event.detail)  # the log names the settings, not their values
+    form = client.get("/admin/settings").get_data(as_text=True)
+    assert 'value="교감 이정민"' in form and 'value="02-123-4567"' in form
+
+    page = visitor.get("/privacy").get_data(as_text=True)
+    assert "한빛중학교의 개인정보 보호책임자:" in page
+    assert "<strong>교감 이정민</strong>" in page and '<a href="tel:021234567">02-123-4567</a>' in page
+    visitor.set_cookie("lang", "en")
+    english = visitor.get("/privacy").get_data(as_text=True)
+    assert "Privacy officer (개인정보 보호책임자)" in english and "교감 이정민" in english
+
+    client.post("/admin/settings", data={**data, "privacy_officer_contact": "privacy@hanbit.kr"})
+    assert '<a href="mailto:privacy@hanbit.kr">' in visitor.get("/privacy").get_data(as_text=True)
+    client.post(
+        "/admin/settings", data={**SETTINGS, "privacy_officer_name": "", "privacy_officer_contact": ""}
+    )
+    assert officer_of(app, admin) == (None, None)
+    assert "물어보세요" in app.test_client().get("/privacy").get_data(as_text=True)
+
+
+def test_a_settings_form_from_before_the_privacy_officer_keeps_it(app, client, admin):
+    data = {**SETTINGS, "privacy_officer_name": "이정민", "privacy_officer_contact": "02-123-4567"}
+    client.post("/admin/settings", data=data)
+    client.post("/admin/settings", data={**SETTINGS, "name": "한빛중"})  # an older open tab
+    assert officer_of(app, admin) == ("이정민", "02-123-4567")
+
+
+@pytest.mark.parametrize(
+    "name, contact, message",
+    [
+        ("이정민", "", "개인정보 보호책임자의 전화번호나 이메일 주소도 적어 주세요."),
+        ("", "02-123-4567", "개인정보 보호책임자의 이름도 적거나, 연락처를 지워 주세요."),
+        ("이정민", "교무실에 물어보세요", "전화번호 하나(예: 02-123-4567)나 이메일 주소 하나를 적어 주세요."),
+        ("이정민", "123", "전화번호 하나(예: 02-123-4567)나 이메일 주소 하나를 적어 주세요."),
+        ("이정민", "a@b", "전화번호 하나(예: 02-123-4567)나 이메일 주소 하나를 적어 주세요."),
+        ("이정민", "<script>@x.kr", "전화번호 하나(예: 02-123-4567)나 이메일 주소 하나를 적어 주세요."),
+        ("가" * 81, "02-123-4567", "80자까지"),
+        ("이정민", "a" * 111 + "@school.kr", "120자까지"),
+    ],
+)
+def test_a_bad_privacy_officer_is_refused_with_a_localized_error(app, client, admin, name, contact, message):
+    data = {**SETTINGS, "privacy_officer_name": name, "privacy_officer_contact": contact}
+    response = client.post("/admin/settings", data=data)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert officer_of(app, admin) == (None, None)
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar_one() == 0
+
+
+def test_each_school_shows_only_its_own_privacy_officer(app, client, admin, make_school, make_user):
+    other = make_school(slug="byeol", name="별빛고등학교")
+    make_user(role=Role.ADMIN, username="other.boss", school_id=other)
+    make_user(role=Role.TEACHER, username="teacher.a", school_id=admin)
+    client.post(
+        "/admin/settings",
+        data={**SETTINGS, "privacy_officer_name": "이정민", "privacy_officer_contact": "02-123-4567"},
+    )
+    other_admin = app.test_client()
+    login(other_admin, "other.boss")
+    assert "이정민" not in other_admin.get("/privacy").get_data(as_text=True)
+    assert "이정민" not in other_admin.get("/admin/settings").get_data(as_text=True)
+    # Two schools and signed out: whose officer it would be is unknown, so the page says ask.
+    assert "물어보세요" in app.test_client().get("/privacy").get_data(as_text=True)
+    teacher = app.test_client()
+    login(teacher, "teacher.a")
+    assert "이정민" in teacher.get("/privacy").get_data(as_text=True)
+    denied = teacher.post(
+        "/admin/settings", data={**SETTINGS, "privacy_officer_name": "", "privacy_officer_contact": ""}
+    )
+    assert denied.status_code in (403, 404)
+    assert officer_of(app, admin) == ("이정민", "02-123-4567")

@@ -101,7 +101,7 @@ def extra_pages(client, world, role) -> list[tuple[str, object]]:
         return [
             (
                 f"{base}/students/<id>/reset",
-                client.post(f"{base}/students/{world['mate:A1']}/reset", data=token),
+                client.post(f"{base}/students/{world['mate:A1']}/reset", data={**token, "confirmed": "yes"}),
             ),
             (f"{base}/import", client.post(f"{base}/import", data={"file": roster_file(), **token})),
         ]

@@ -230,8 +230,12 @@ def fill_every_field(app, clients, rec: Recorder) -> dict:
     rec.post(teacher, f"{base}/questions/{question_id}/answer", data={f"q{question_id[:8]}-answer": ANSWER})
     moved = user_id_of(app, display_name=ROSTER_NAMES[5])
     removed = user_id_of(app, display_name=ROSTER_NAMES[4])
-    rec.post(teacher, f"{base}/students/{moved}/move", "moved", data={"target": second.id})
-    rec.post(teacher, f"{base}/students/{removed}/remove", "removed")
+    rec.post(teacher, f"{base}/students/{moved}/move", "asked to move", data={"target": second.id})
+    rec.post(
+        teacher, f"{base}/students/{moved}/move", "moved", data={"target": second.id, "confirmed": "yes"}
+    )
+    rec.post(teacher, f"{base}/students/{removed}/remove", "asked to remove")
+    rec.post(teacher, f"{base}/students/{removed}/remove", "removed", data={"confirmed": "yes"})
     rec.post(
         teacher,
         f"{base}/students/{student_id}/excuse",
@@ -364,6 +368,8 @@ def test_payloads_in_every_free_text_field_come_out_escaped(app):
                 "teacher card": [WEB_TEACHER_NAME],
                 "joined": [CLASS_NAME],
                 "signed up": [SIGNUP_NAME],
+                "asked to move": [ROSTER_NAMES[5], CLASS_NAME, CLASS2_RENAMED],
+                "asked to remove": [ROSTER_NAMES[4], CLASS_NAME],
                 "moved": [ROSTER_NAMES[5], CLASS2_RENAMED],
                 "removed": [ROSTER_NAMES[4]],
                 "deleted": [SIGNUP_NAME],

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import normalize_username
+from ..school.contacts import contact_kind
 
 
 class TeacherForm(FlaskForm):
@@ -69,6 +70,18 @@ class SettingsForm(FlaskForm):
         ),
         render_kw={"rows": 5},
     )
+    privacy_officer_name = StringField(
+        _l("Privacy officer (개인정보 보호책임자): name"),
+        validators=[Optional(), Length(max=80, message=_l("At most %(max)d characters."))],
+        description=_l("Shown on the privacy page, so students and families know whom to ask."),
+        render_kw={"autocomplete": "off"},
+    )
+    privacy_officer_contact = StringField(
+        _l("Privacy officer: phone or e-mail"),
+        validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
+        description=_l("One phone number or e-mail address, for example 02-123-4567 or privacy@school.kr."),
+        render_kw={"autocomplete": "off"},
+    )
     check_min_answers = IntegerField(
         _l("Before-and-after check: answers needed before results show"),
         validators=[
@@ -102,6 +115,20 @@ class SettingsForm(FlaskForm):
         render_kw={"rows": 4, "lang": "en"},
     )
     submit = SubmitField(_l("Save"))
+
+    # Both or neither: each check sits on the field that is filled in (Optional() stops the
+    # checks of an empty field).
+    def validate_privacy_officer_name(self, field):
+        if field.data.strip() and not (self.privacy_officer_contact.data or "").strip():
+            raise ValidationError(_l("Give a phone number or e-mail address for the privacy officer."))
+
+    def validate_privacy_officer_contact(self, field):
+        if not (self.privacy_officer_name.data or "").strip():
+            raise ValidationError(_l("Give the privacy officer's name too, or clear the contact."))
+        if contact_kind(field.data) is None:
+            raise ValidationError(
+                _l("Enter one phone number (for example 02-123-4567) or one e-mail address.")
+            )
 
     def validate_timezone(self, field):
         try:

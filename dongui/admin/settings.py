@@ -1,5 +1,5 @@
-"""The school's settings: name, self sign-up, the question box's release hour, and its own help
-contacts. Every change is in the activity log."""
+"""The school's settings: name, self sign-up, the question box's release hour, its own help
+contacts and its privacy officer. Every change is in the activity log."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +25,8 @@ CONTACT_PROBLEMS = {
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
 def settings():
-    """The school's name, time zone, language, self sign-up, username pattern and help contacts."""
+    """The school's name, time zone, language, self sign-up, username pattern, help contacts and
+    privacy officer."""
     school = current_user.school
     form = SettingsForm(obj=school) if request.method == "GET" else SettingsForm()
     form.username_pattern.choices = [(p.value, pattern_label(p, school.slug)) for p in UsernamePattern]
@@ -33,10 +34,8 @@ def settings():
         form.username_pattern.data = school.username_pattern.value
     if request.method == "GET":
         form.help_contacts.data = staff_ops.format_help_contacts(school.help_contacts)
-    elif "question_release_hour" not in request.form:  # a form from before the setting existed
-        form.question_release_hour.data = school.question_release_hour
-        form.letter_why_ko.data = (school.letter_why or {}).get("ko", "")
-        form.letter_why_en.data = (school.letter_why or {}).get("en", "")
+    else:
+        keep_what_an_older_form_lacks(form, school)
     if form.validate_on_submit():
         contacts, problems = staff_ops.parse_help_contacts(form.help_contacts.data)
         if problems:
@@ -52,6 +51,8 @@ def settings():
             school.username_pattern = UsernamePattern(form.username_pattern.data)
             school.help_contacts = contacts
             school.participation_completes = form.participation_completes.data
+            school.privacy_officer_name = (form.privacy_officer_name.data or "").strip() or None
+            school.privacy_officer_contact = (form.privacy_officer_contact.data or "").strip() or None
             if form.check_min_answers.data is not None:  # a form from before the setting keeps it
                 school.check_min_answers = form.check_min_answers.data
             school.letter_why = {
@@ -67,3 +68,15 @@ def settings():
             flash(_("Saved."), "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form), (400 if form.errors else 200)
+
+
+def keep_what_an_older_form_lacks(form: SettingsForm, school) -> None:
+    """A form from before a setting existed (an open tab during an upgrade) keeps the school's
+    value of that setting, rather than emptying it."""
+    if "question_release_hour" not in request.form:
+        form.question_release_hour.data = school.question_release_hour
+        form.letter_why_ko.data = (school.letter_why or {}).get("ko", "")
+        form.letter_why_en.data = (school.letter_why or {}).get("en", "")
+    if "privacy_officer_name" not in request.form:
+        form.privacy_officer_name.data = school.privacy_officer_name
+        form.privacy_officer_contact.data = school.privacy_officer_contact

@@ -5,7 +5,7 @@ from flask import render_template
 
 from ..content import get_catalog
 from ..i18n import current_locale
-from ..school.contacts import school_contacts
+from ..school.contacts import privacy_officer, school_contacts
 from ..templating import school_for_help
 from . import bp
 
@@ -28,8 +28,13 @@ def help_page():
 
 @bp.get("/privacy")
 def privacy():
-    """What Dongui stores about a student, who sees it, and for how long."""
-    return render_template("help/privacy.html", page=get_catalog().help.page("privacy", current_locale()))
+    """What Dongui stores about a student, who sees it, for how long, and the school's privacy
+    officer (or, when the school has named none or is unknown, to ask the school)."""
+    return render_template(
+        "help/privacy.html",
+        page=get_catalog().help.page("privacy", current_locale()),
+        officer=privacy_officer(school_for_help()),
+    )
 
 
 @bp.get("/healthz")

@@ -1,9 +1,13 @@
 """Assignments (modules a class must do, in order, with an optional due date) and excusals."""
 
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
+from ..content.schema import Module
 from ..extensions import db
 from ..models import Assignment, Classroom, Enrollment, Excusal, ExcusalReason, User
 from .audit import Action, record_audit
@@ -39,6 +43,105 @@ def assign_module(classroom: Classroom, slug: str, due_on: date | None, actor: U
     assignment.due_on = due_on
     db.session.flush()
     return assignment
+
+
+class AssignProblem(enum.StrEnum):
+    """Why a request to assign several modules at once was refused (nothing is assigned)."""
+
+    NONE_CHOSEN = "none_chosen"  # no module ticked
+    UNKNOWN = "unknown"  # not a module students can be given
+    ALREADY = "already"  # the class has it already (its due date changes in its own card)
+    BAD_DATE = "bad_date"  # not a date
+    PAST_DATE = "past_date"  # before today at the school
+    NOT_CHOSEN = "not_chosen"  # a due date for a module that is not ticked
+
+
+@dataclass(frozen=True)
+class NewAssignments:
+    """What assigning several modules would do: (slug, due date) in the modules' order, or the
+    problems, each with the module it concerns (None: the whole request)."""
+
+    plan: tuple[tuple[str, date | None], ...]
+    problems: tuple[tuple[str | None, AssignProblem], ...]
+
+
+def plan_new_assignments(
+    classroom_id: int,
+    chosen: Iterable[str],
+    due_texts: Mapping[str, str],
+    modules: Sequence[Module],
+    today: date,
+) -> NewAssignments:
+    """Check a request to assign several modules at once, writing nothing.
+
+    :param chosen: the slugs ticked; `due_texts`: slug -> the due date as typed (YYYY-MM-DD, or
+        empty for none); `modules`: the modules students can be given, in the catalog's order;
+        `today`: the date at the school (a due date may be today, not earlier).
+    """
+    chosen = set(chosen)
+    assignable = {module.slug for module in modules}
+    assigned = set(
+        db.session.execute(
+            db.select(Assignment.module_slug).where(Assignment.classroom_id == classroom_id)
+        ).scalars()
+    )
+    problems: list[tuple[str | None, AssignProblem]] = []
+    if not chosen:
+        problems.append((None, AssignProblem.NONE_CHOSEN))
+    for slug in sorted(chosen - assignable):
+        problems.append((slug, AssignProblem.UNKNOWN))
+    for slug in sorted((chosen & assignable) & assigned):
+        problems.append((slug, AssignProblem.ALREADY))
+    due_dates: dict[str, date | None] = {}
+    for module in modules:
+        text = (due_texts.get(module.slug) or "").strip()
+        due_dates[module.slug], problem = read_due_date(text, today)
+        if problem is None and text and module.slug not in chosen and module.slug not in assigned:
+            problem = AssignProblem.NOT_CHOSEN
+        if problem is not None:
+            problems.append((module.slug, problem))
+    if problems:
+        return NewAssignments((), tuple(problems))
+    return NewAssignments(
+        tuple((module.slug, due_dates[module.slug]) for module in modules if module.slug in chosen), ()
+    )
+
+
+def read_due_date(text: str, today: date) -> tuple[date | None, AssignProblem | None]:
+    """A typed due date (YYYY-MM-DD, as a date field sends it): empty is none; it may not be
+    before today."""
+    if not text:
+        return None, None
+    try:
+        due_on = date.fromisoformat(text)
+    except ValueError:
+        return None, AssignProblem.BAD_DATE
+    if due_on < today:
+        return None, AssignProblem.PAST_DATE
+    return due_on, None
+
+
+def assign_modules(
+    classroom: Classroom, plan: Sequence[tuple[str, date | None]], actor: User
+) -> list[Assignment]:
+    """Add the planned modules (from `plan_new_assignments`) after the class's others, in the
+    plan's order. The caller commits once, so either all of them are assigned or none."""
+    last = db.session.execute(
+        db.select(sa.func.max(Assignment.position)).where(Assignment.classroom_id == classroom.id)
+    ).scalar_one()
+    added = [
+        Assignment(
+            classroom_id=classroom.id,
+            module_slug=slug,
+            position=position,
+            due_on=due_on,
+            assigned_by=actor.id,
+        )
+        for position, (slug, due_on) in enumerate(plan, start=(last or 0) + 1)
+    ]
+    db.session.add_all(added)
+    db.session.flush()
+    return added
 
 
 def move_assignment(classroom: Classroom, assignment: Assignment, direction: int) -> None:

@@ -1,5 +1,7 @@
 """The school's own help lines (counsellor, Wee room), shown before the national ones."""
 
+import re
+
 from ..extensions import db
 from ..models import School
 
@@ -30,3 +32,35 @@ def only_school() -> School | None:
     """The school, when the instance has exactly one (so a signed-out visitor's is known)."""
     schools = db.session.execute(db.select(School).limit(2)).scalars().all()
     return schools[0] if len(schools) == 1 else None
+
+
+# The privacy officer's contact: a phone number (digits with spaces, dashes, dots or brackets,
+# 7 to 15 digits, + for abroad) or an e-mail address.
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9][0-9 ().-]*[0-9]$")
+EMAIL_ADDRESS = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+$")
+
+
+def contact_kind(value: str) -> str | None:
+    """ "phone" or "email" for a privacy officer's contact, None for anything else."""
+    value = value.strip()
+    if EMAIL_ADDRESS.match(value):
+        return "email"
+    if PHONE_CHARACTERS.match(value) and 7 <= sum(c.isdigit() for c in value) <= 15:
+        return "phone"
+    return None
+
+
+def privacy_officer(school: School | None) -> dict | None:
+    """The school's 개인정보 보호책임자 for the privacy page: name, contact and a link (tel: or
+    mailto:); None when the school has not named one (or the visitor's school is unknown)."""
+    if school is None or not school.privacy_officer_name or not school.privacy_officer_contact:
+        return None
+    contact = school.privacy_officer_contact
+    kind = contact_kind(contact)
+    if kind == "email":
+        href = f"mailto:{contact}"
+    elif kind == "phone":
+        href = "tel:" + "".join(c for c in contact if c.isdigit() or c == "+")
+    else:
+        href = None
+    return {"name": school.privacy_officer_name, "contact": contact, "href": href, "school": school.name}

@@ -173,3 +173,30 @@
     });
   });
 })();
+
+// "Select all" and "Select none" for a list of checkboxes (the sign-in cards page): buttons marked
+// data-check="all|none" and data-check-target="<the list's id>", hidden until this runs. Without
+// JavaScript the page's own "everyone" button does the same job.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-check]").forEach(function (button) {
+    var list = document.getElementById(button.getAttribute("data-check-target"));
+    if (!list) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("data-check") === "all";
+      list.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = on; });
+    });
+  });
+})();
+
+// Assigning several modules at once: giving a module a due date ticks it (without JavaScript
+// the page asks to tick it, and changes nothing).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-ticks]").forEach(function (field) {
+    var box = document.getElementById(field.getAttribute("data-ticks"));
+    if (!box) { return; }
+    field.addEventListener("change", function () { if (field.value) { box.checked = true; } });
+  });
+})();

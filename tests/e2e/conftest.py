@@ -107,6 +107,18 @@ def page(browser, live_server):
     context.close()
 
 
+def forget_account_language(username: str) -> None:
+    """Clear a shared demo account's own language, so that the `lang` cookie decides again: a
+    test that switched it must not change the language other tests see."""
+    import sqlalchemy as sa
+
+    from dongui.models import User
+
+    with LIVE_APPS[0].app_context():
+        db.session.execute(sa.update(User).where(User.username == username).values(locale=None))
+        db.session.commit()
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

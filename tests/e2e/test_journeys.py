@@ -2,7 +2,7 @@
 
 A student: one-time password, own password, the sample module's steps, a failed then a passed
 quiz, and the module completed on /learn. A teacher: a new class, a class list file, sign-in
-cards, an assignment; then one imported student signs in from the card and the teacher sees
+cards, every module assigned in one form; then one imported student signs in from the card and the teacher sees
 that student's step on the dashboard and the student page.
 (Quick exit, Back after sign-out and the language switch are in test_layout_journeys.py.)
 """
@@ -192,14 +192,20 @@ def test_teacher_imports_a_class_and_sees_a_students_progress(open_page, size):
     expect(page.locator("main .choice")).to_have_count(3)
     shot("06-cards-reprint")
 
+    # Every module in one form, each with its own due date: giving a date ticks the module.
     page.get_by_role("link", name="배정된 단원").click()
-    due = date.today() + timedelta(days=14)
-    page.get_by_label("단원", exact=True).select_option("sample")
-    page.get_by_label("마감일 (선택)").fill(due.isoformat())
-    page.get_by_role("button", name="배정하기").click()
-    assignment = page.locator(".assignment-list .card").filter(has_text="표본 수업")
-    expect(assignment).to_be_visible()
-    expect(assignment.locator("input[type=date]")).to_have_value(due.isoformat())
+    due, later = date.today() + timedelta(days=14), date.today() + timedelta(days=21)
+    page.get_by_label("마감일: 표본 수업").fill(due.isoformat())
+    page.get_by_label("마감일: 한국어만 있는 수업").fill(later.isoformat())
+    expect(page.get_by_label("1. 표본 수업")).to_be_checked()
+    expect(page.get_by_label("2. 한국어만 있는 수업")).to_be_checked()
+    shot("07-assign-several")
+    page.get_by_role("button", name="고른 단원 배정하기").click()
+    expect(page.locator(".flash-success")).to_contain_text("단원 2개를 배정했어요.")
+    for title, when in (("표본 수업", due), ("한국어만 있는 수업", later)):
+        assignment = page.locator(".assignment-list .card").filter(has_text=title)
+        expect(assignment.locator("input[type=date]")).to_have_value(when.isoformat())
+    expect(page.locator(".assignment-list > li").first).to_contain_text("표본 수업")
     shot("07-assigned")
 
     student = open_page(size)
@@ -220,8 +226,8 @@ def test_teacher_imports_a_class_and_sees_a_students_progress(open_page, size):
 
     page.goto(f"/teach/classes/{class_id}")
     row = page.locator("tbody tr").filter(has_text="가나다")
-    expect(row.locator(".cell")).to_contain_text(f"{STEP_COUNT}단계 중 3단계")
-    not_started = page.locator("tbody tr").filter(has_text="라마바").locator(".cell")
+    expect(row.locator(".cell").first).to_contain_text(f"{STEP_COUNT}단계 중 3단계")  # 표본 수업, first
+    not_started = page.locator("tbody tr").filter(has_text="라마바").locator(".cell").first
     expect(not_started).to_contain_text("시작 전")
     shot("10-dashboard")
     row.get_by_role("link", name="가나다").click()
