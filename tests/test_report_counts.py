@@ -1,10 +1,10 @@
 """The school report and the class dashboard count in SQL; here a random school is counted again
 in plain Python, row by row, and the figures must agree (both databases)."""
 
-from dongui.admin.presenters import assignment_counts
 from dongui.content import get_catalog
 from dongui.extensions import db
 from dongui.models import Assignment, Classroom, Enrollment, Excusal, ModuleProgress, User
+from dongui.school.completion import assignment_counts
 from dongui.school.status import Status
 from dongui.teach.dashboard import build_dashboard
 from tests.helpers import make_random_school

@@ -2,37 +2,21 @@
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from ..content import Catalog
 from ..extensions import db
 from ..models import (
     COMPLETED_PROGRESS,
-    Assignment,
     Classroom,
     ClassTeacher,
-    Enrollment,
-    Excusal,
     ModuleProgress,
     Role,
     User,
 )
 from ..school.calendar import is_past_due, local_today
+from ..school.completion import Tally, active_students, assignment_counts
 from ..school.letters import slip_counts
 from ..school.participation import participation_counts
 from .queries import class_names_by_student
-
-
-@dataclass
-class Tally:
-    completed: int = 0
-    assigned: int = 0  # students × assigned modules, excusals left out
-    overdue: int = 0
-    took_part: int = 0  # of the assigned: present when the module was taught in class (수업 참여)
-
-    @property
-    def share(self) -> float:
-        return self.completed / self.assigned if self.assigned else 0.0
 
 
 @dataclass
@@ -90,13 +74,7 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
     ):
         lines[class_id].teachers.append(name)
         lines[class_id].taught_by_me |= teacher_id == viewer_id
-    active = sa.and_(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
-    for class_id, students in db.session.execute(
-        db.select(Enrollment.classroom_id, sa.func.count())
-        .join(User, User.id == Enrollment.student_id)
-        .where(active)
-        .group_by(Enrollment.classroom_id)
-    ):
+    for class_id, students in active_students(class_ids).items():
         lines[class_id].students = students
 
     modules: dict[str, ModuleLine] = {}
@@ -127,75 +105,6 @@ def build_school_report(school, viewer_id: int, catalog: Catalog, locale: str) -
         never_signed_in=never_signed_in(school.id),
         staff_module=staff_module_completion(school.id, catalog),
     )
-
-
-def assignment_counts(class_ids: list[int], students: dict[int, int]):
-    """(class, module, due date, students assigned, students completed) for every assignment,
-    given each class's number of active students.
-
-    Assigned counts the class's active students not excused from the module; a student in two
-    classes counts once in each. The database counts completions over the index of completed
-    rows, then the few excused students are taken off both figures."""
-    active = sa.and_(Enrollment.classroom_id.in_(class_ids), User.deactivated_at.is_(None))
-    completed = dict(
-        ((class_id, slug), n)
-        for class_id, slug, n in db.session.execute(
-            db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
-            .join(User, User.id == Enrollment.student_id)
-            .join(
-                ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS)
-            )
-            .join(
-                Assignment,
-                sa.and_(
-                    Assignment.classroom_id == Enrollment.classroom_id,
-                    Assignment.module_slug == ModuleProgress.module_slug,
-                ),
-            )
-            .where(active)
-            .group_by(Enrollment.classroom_id, ModuleProgress.module_slug)
-        )
-    )
-    excused = {
-        (class_id, slug): (n, done)
-        for class_id, slug, n, done in db.session.execute(
-            db.select(
-                Excusal.classroom_id, Excusal.module_slug, sa.func.count(), sa.func.count(ModuleProgress.id)
-            )
-            .join(
-                Enrollment,
-                sa.and_(
-                    Enrollment.classroom_id == Excusal.classroom_id,
-                    Enrollment.student_id == Excusal.student_id,
-                ),
-            )
-            .join(User, User.id == Enrollment.student_id)
-            .outerjoin(
-                ModuleProgress,
-                sa.and_(
-                    ModuleProgress.user_id == Excusal.student_id,
-                    ModuleProgress.module_slug == Excusal.module_slug,
-                    COMPLETED_PROGRESS,
-                ),
-            )
-            .where(active)
-            .group_by(Excusal.classroom_id, Excusal.module_slug)
-        )
-    }
-    rows = db.session.execute(
-        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on).where(
-            Assignment.classroom_id.in_(class_ids)
-        )
-    ).all()
-    for class_id, slug, due_on in rows:
-        excused_count, excused_done = excused.get((class_id, slug), (0, 0))
-        yield (
-            class_id,
-            slug,
-            due_on,
-            students.get(class_id, 0) - excused_count,
-            completed.get((class_id, slug), 0) - excused_done,
-        )
 
 
 NEVER_SIGNED_IN_SHOWN = 20  # the rest are one link away: a new school year can have hundreds

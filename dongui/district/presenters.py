@@ -1,7 +1,7 @@
 """The district report: each member school's aggregates, and the district's by module.
 
 Counts only, never a name: a district admin sees how far each school has come, not who. The
-same rule as the school report (admin/presenters.py): a module assigned to a class counts each
+same rule as the school report (school/completion.py): a module assigned to a class counts each
 of the class's active students not excused from it, and a student in two classes counts once
 in each. Every figure is counted by the database, grouped by school, so the number of
 statements is the same for 2 schools or 200 (a test counts them).
@@ -18,13 +18,10 @@ from ..content.surveys import Survey
 from ..extensions import db
 from ..models import (
     COMPLETED_PROGRESS,
-    Assignment,
     CheckPhase,
     Classroom,
     District,
     DistrictFigures,
-    Enrollment,
-    Excusal,
     ModuleProgress,
     Role,
     School,
@@ -33,27 +30,10 @@ from ..models import (
 from ..school import checks
 from ..school.calendar import is_past_due, local_today
 from ..school.checks import CheckResults
+from ..school.completion import Tally, active_students, assignment_counts
 from ..school.districts import member_school_ids
 from ..school.letters import slip_counts
 from ..school.participation import participation_counts
-
-
-@dataclass
-class Tally:
-    completed: int = 0
-    assigned: int = 0  # students × assigned modules, excusals left out
-    overdue: int = 0
-    took_part: int = 0  # of the assigned: present when the module was taught in class (수업 참여)
-
-    @property
-    def share(self) -> float:
-        return self.completed / self.assigned if self.assigned else 0.0
-
-    def add(self, other: "Tally") -> None:
-        self.completed += other.completed
-        self.assigned += other.assigned
-        self.overdue += other.overdue
-        self.took_part += other.took_part
 
 
 @dataclass
@@ -230,7 +210,7 @@ def build_district_report(district: District, catalog: Catalog, locale: str) -> 
     known = {m.slug for m in catalog.modules}
     sums: dict[tuple[int, str], list[int]] = {}
     classes_of: dict[str, int] = {}
-    for class_id, slug, due_on, assigned, completed in assignment_counts(members):
+    for class_id, slug, due_on, assigned, completed in district_assignment_counts(members):
         school_id = class_school.get(class_id)
         if slug not in known or school_id is None:
             continue
@@ -321,74 +301,7 @@ def count_people(members, lines: dict[int, SchoolLine], staff_slugs: list[str]) 
         lines[school_id].staff_done = staff_done
 
 
-def assignment_counts(members):
-    """(class, module, due date, students assigned, students completed) for every assignment of
-    the member schools' classes (not archived), in four statements: the school report's rule
-    (admin/presenters.py) over a district's classes at once.
-
-    Assigned: the class's active students, less those excused from the module; completed: the
-    same students with the module completed."""
-    in_district = sa.and_(Classroom.school_id.in_(members), Classroom.archived_at.is_(None))
-    classes = db.select(Classroom.id).where(in_district)
-    active = User.deactivated_at.is_(None)
-    students = dict(
-        db.session.execute(
-            db.select(Enrollment.classroom_id, sa.func.count())
-            .join(User, User.id == Enrollment.student_id)
-            .where(Enrollment.classroom_id.in_(classes), active)
-            .group_by(Enrollment.classroom_id)
-        ).all()
-    )
-    # Every completed module of the class's students; only the assigned ones are read below (the
-    # school report joins assignments in SQL: over a district, one join less is a third faster).
-    completed = {
-        (class_id, slug): n
-        for class_id, slug, n in db.session.execute(
-            db.select(Enrollment.classroom_id, ModuleProgress.module_slug, sa.func.count())
-            .join(User, User.id == Enrollment.student_id)
-            .join(
-                ModuleProgress, sa.and_(ModuleProgress.user_id == Enrollment.student_id, COMPLETED_PROGRESS)
-            )
-            .where(Enrollment.classroom_id.in_(classes), active)
-            .group_by(Enrollment.classroom_id, ModuleProgress.module_slug)
-        )
-    }
-    excused = {
-        (class_id, slug): (n, done)
-        for class_id, slug, n, done in db.session.execute(
-            db.select(
-                Excusal.classroom_id, Excusal.module_slug, sa.func.count(), sa.func.count(ModuleProgress.id)
-            )
-            .join(
-                Enrollment,
-                sa.and_(
-                    Enrollment.classroom_id == Excusal.classroom_id,
-                    Enrollment.student_id == Excusal.student_id,
-                ),
-            )
-            .join(User, User.id == Enrollment.student_id)
-            .outerjoin(
-                ModuleProgress,
-                sa.and_(
-                    ModuleProgress.user_id == Excusal.student_id,
-                    ModuleProgress.module_slug == Excusal.module_slug,
-                    COMPLETED_PROGRESS,
-                ),
-            )
-            .where(Excusal.classroom_id.in_(classes), active)
-            .group_by(Excusal.classroom_id, Excusal.module_slug)
-        )
-    }
-    for class_id, slug, due_on in db.session.execute(
-        db.select(Assignment.classroom_id, Assignment.module_slug, Assignment.due_on).where(
-            Assignment.classroom_id.in_(classes)
-        )
-    ):
-        excused_count, excused_done = excused.get((class_id, slug), (0, 0))
-        yield (
-            class_id,
-            slug,
-            due_on,
-            students.get(class_id, 0) - excused_count,
-            completed.get((class_id, slug), 0) - excused_done,
-        )
+def district_assignment_counts(members):
+    """school/completion.py's counts over the member schools' classes (not archived), at once."""
+    classes = db.select(Classroom.id).where(Classroom.school_id.in_(members), Classroom.archived_at.is_(None))
+    return assignment_counts(classes, active_students(classes))
