@@ -78,27 +78,11 @@ def create_admin(username, school_slug, display_name, password):
     school = db.session.execute(db.select(School).filter_by(slug=school_slug)).scalar_one_or_none()
     if school is None:
         fail(f"No school with slug {school_slug!r}.")
-    if password is None and sys.stdin.isatty():
-        password = (
-            click.prompt(
-                "Password (empty: generate one)",
-                hide_input=True,
-                confirmation_prompt=True,
-                default="",
-                show_default=False,
-            )
-            or None
-        )
-    if password is not None:
-        check_chosen_password(password, Role.ADMIN, username)
-    try:
-        user, one_time = create_user(school, username, display_name or username, Role.ADMIN, password)
-    except ValueError as exc:
-        fail(f"Cannot create {username!r}: {exc}.")
-    db.session.commit()
-    click.secho(f"Created admin {user.username} at {school.name}.", fg="green")
-    if one_time:
-        click.echo(f"One-time password (must be changed at first sign-in): {one_time}")
+    password = chosen_password(password, Role.ADMIN, username)
+    user, one_time = create_or_fail(
+        username, lambda: create_user(school, username, display_name or username, Role.ADMIN, password)
+    )
+    report_created(f"admin {user.username} at {school.name}", one_time)
 
 
 @users_cli.command("create-district-admin")
@@ -108,31 +92,14 @@ def create_admin(username, school_slug, display_name, password):
 @click.option("--password", help="Password; without it you are asked, or one is generated.")
 def create_district_admin_command(username, district_slug, display_name, password):
     """Create a district admin: aggregates of the district's schools, never a student."""
-
     district = find_district(district_slug)
     if district is None:
         fail(f"No district with slug {district_slug!r}.")
-    if password is None and sys.stdin.isatty():
-        password = (
-            click.prompt(
-                "Password (empty: generate one)",
-                hide_input=True,
-                confirmation_prompt=True,
-                default="",
-                show_default=False,
-            )
-            or None
-        )
-    if password is not None:
-        check_chosen_password(password, Role.DISTRICT_ADMIN, username)
-    try:
-        user, one_time = create_district_admin(district, username, display_name or username, password)
-    except ValueError as exc:
-        fail(f"Cannot create {username!r}: {exc}.")
-    db.session.commit()
-    click.secho(f"Created district admin {user.username} for {district.name}.", fg="green")
-    if one_time:
-        click.echo(f"One-time password (must be changed at first sign-in): {one_time}")
+    password = chosen_password(password, Role.DISTRICT_ADMIN, username)
+    user, one_time = create_or_fail(
+        username, lambda: create_district_admin(district, username, display_name or username, password)
+    )
+    report_created(f"district admin {user.username} for {district.name}", one_time)
 
 
 @district_cli.command("create")
@@ -434,6 +401,40 @@ def roster_import(path, class_id, dry_run, leave_out):
     click.secho(f"Imported: {summary}", fg="green")
     for card, password in result.cards:
         click.echo(f"{card.username}\t{password}\t{card.display_name}")
+
+
+def chosen_password(password: str | None, role: Role, username: str) -> str | None:
+    """The password given, or typed at a terminal (empty: None, one is generated), checked."""
+    if password is None and sys.stdin.isatty():
+        password = (
+            click.prompt(
+                "Password (empty: generate one)",
+                hide_input=True,
+                confirmation_prompt=True,
+                default="",
+                show_default=False,
+            )
+            or None
+        )
+    if password is not None:
+        check_chosen_password(password, role, username)
+    return password
+
+
+def create_or_fail(username: str, create):
+    """Run `create()` (which returns (user, one-time password)) and commit, or fail saying why."""
+    try:
+        created = create()
+    except ValueError as exc:
+        fail(f"Cannot create {username!r}: {exc}.")
+    db.session.commit()
+    return created
+
+
+def report_created(what: str, one_time: str | None) -> None:
+    click.secho(f"Created {what}.", fg="green")
+    if one_time:
+        click.echo(f"One-time password (must be changed at first sign-in): {one_time}")
 
 
 def check_chosen_password(password: str, role: Role, username: str = "") -> None:
