@@ -3,6 +3,7 @@ a random school, a roster upload, and gunicorn's access log as production writes
 
 import importlib.util
 import io
+import logging
 import random
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,10 @@ from gunicorn.config import Config
 
 from dongui.config import ROOT
 from dongui.content import get_catalog
-from dongui.extensions import db
-from dongui.models import Assignment, Excusal, ModuleProgress, QuizAttempt, Role, User
+from dongui.extensions import db, limiter
+from dongui.models import Assignment, Enrollment, Excusal, ModuleProgress, QuizAttempt, Role, School, User
+from dongui.school.accounts import create_user
+from dongui.school.classes import create_classroom
 
 DONE = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -167,3 +170,53 @@ def make_class_of(app, make_user, make_school, make_classroom, size):
                 )
         db.session.commit()
     return class_id
+
+
+def start_a_day(app, clock, log_path):
+    """An empty database, fresh limits, 09:00 in Seoul on 25 Nov 2026, and gunicorn's access log
+    (the production logger) written to `log_path`: the start of a day the anonymity tests live."""
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    limiter.reset()
+    app.extensions.pop("question_limit", None)
+    clock.now = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    inner = app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app
+    app.wsgi_app = AccessLog(inner, log_path, clock)
+
+
+def class_of_pupils(app, students: int, **school) -> int:
+    """한빛중학교 with an admin (boss), a teacher and one class of pupil01…pupilNN, numbered, with the
+    fixture module assigned; returns the class id."""
+    with app.app_context():
+        hanbit = School(name="한빛중학교", slug="hanbit", **school)
+        db.session.add(hanbit)
+        db.session.flush()
+        create_user(hanbit, "boss", "교감 선생님", Role.ADMIN, "correct horse battery")
+        teacher, _ = create_user(hanbit, "teacher", "박선생", Role.TEACHER, "correct horse battery")
+        classroom = create_classroom(hanbit, teacher, "2학년 3반", 2026)
+        for n in range(1, students + 1):
+            student, _ = create_user(
+                hanbit, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery"
+            )
+            db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=n))
+        db.session.add(Assignment(classroom_id=classroom.id, module_slug="sample", position=1))
+        db.session.commit()
+        return classroom.id
+
+
+@contextmanager
+def every_log_record():
+    """Yields a list of every record any logger writes inside the block, DEBUG and up."""
+    records = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(f"{record.name} {record.levelname} {record.getMessage()}")
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)

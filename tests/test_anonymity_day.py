@@ -18,18 +18,17 @@ anything that depends on who asked or when, the two days would differ there:
 - the limiter store (the daily question counts).
 """
 
-import logging
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from dongui.extensions import db, limiter
-from dongui.models import Assignment, ClassQuestion, Role
+from dongui.extensions import db
+from dongui.models import ClassQuestion
 from dongui.school import questions as box
 from tests.conftest import login
-from tests.helpers import AccessLog, client_from
+from tests.helpers import class_of_pupils, client_from, every_log_record, start_a_day
 
 STUDENTS = 30
 QUESTIONS = {
@@ -61,115 +60,83 @@ def normalise(text: str, randoms: list[str]) -> str:
 
 def live_a_day(app, client, clock, tmp_path, askers, name) -> dict:
     """One school day and the morning after; returns what each of the four places holds."""
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    limiter.reset()
-    app.extensions.pop("question_limit", None)
-    clock.now = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
     log_path = tmp_path / f"access-{name}.log"
-    app.wsgi_app = AccessLog(
-        app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app, log_path, clock
-    )
-    with app.app_context():
-        from dongui.models import School
-        from dongui.school.accounts import create_user
-        from dongui.school.classes import create_classroom
+    start_a_day(app, clock, log_path)  # 09:00 in Seoul
+    class_id = class_of_pupils(app, STUDENTS)
 
-        school = School(name="한빛중학교", slug="hanbit")
-        db.session.add(school)
-        db.session.flush()
-        admin, _ = create_user(school, "boss", "교감 선생님", Role.ADMIN, "correct horse battery")
-        teacher, _ = create_user(school, "teacher", "박선생", Role.TEACHER, "correct horse battery")
-        classroom = create_classroom(school, teacher, "2학년 3반", 2026)
-        from dongui.models import Enrollment
+    with every_log_record() as records:
+        try:
+            # The day: pupil n comes at minute 10n, from their own address; askers ask on the box's page.
+            # Their teacher watches all day: after each pupil, the question box and the class pages.
+            start = clock.now
+            watcher = client_from(app, "10.0.2.1")
+            login(watcher, "teacher")
+            watched = []
+            for n in range(1, STUDENTS + 1):
+                clock.now = start + timedelta(minutes=10 * n)
+                pupil = client_from(app, f"10.0.0.{n}")
+                login(pupil, f"pupil{n:02d}")
+                pupil.get("/learn")
+                pupil.get(f"/learn/classes/{class_id}")
+                if n in askers:
+                    response = pupil.post(f"/learn/classes/{class_id}", data={"body": QUESTIONS[askers[n]]})
+                    assert response.status_code == 302
+                    pupil.get(response.headers["Location"])  # the page with "your question was sent"
+                pupil.get("/learn/sample/1")
+                pupil.get("/learn")
+                pupil.post("/logout")
+                clock.now += timedelta(minutes=1)
+                for path in (
+                    f"/teach/classes/{class_id}/questions",
+                    f"/teach/classes/{class_id}",
+                    f"/teach/classes/{class_id}/roster",
+                ):
+                    watched.append(watcher.get(path).get_data(as_text=True))
 
-        for n in range(1, STUDENTS + 1):
-            student, _ = create_user(
-                school, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery"
-            )
-            db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=n))
-        db.session.add(Assignment(classroom_id=classroom.id, module_slug="sample", position=1))
-        db.session.commit()
-        class_id = classroom.id
+            store = app.extensions["question_limit"]["memory"]
+            limit_store = {
+                "keys in stored order": list(store.counts),
+                "counts": sorted(store.counts.values()),
+                "day": store.day,
+            }
 
-    records = []
-    handler = logging.Handler()
-    handler.emit = lambda record: records.append(f"{record.name} {record.levelname} {record.getMessage()}")
-    root = logging.getLogger()
-    root.addHandler(handler)
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-    try:
-        # The day: pupil n comes at minute 10n, from their own address; askers ask on the box's page.
-        # Their teacher watches all day: after each pupil, the question box and the class pages.
-        start = clock.now
-        watcher = client_from(app, "10.0.2.1")
-        login(watcher, "teacher")
-        watched = []
-        for n in range(1, STUDENTS + 1):
-            clock.now = start + timedelta(minutes=10 * n)
-            pupil = client_from(app, f"10.0.0.{n}")
-            login(pupil, f"pupil{n:02d}")
-            pupil.get("/learn")
-            pupil.get(f"/learn/classes/{class_id}")
-            if n in askers:
-                response = pupil.post(f"/learn/classes/{class_id}", data={"body": QUESTIONS[askers[n]]})
-                assert response.status_code == 302
-                pupil.get(response.headers["Location"])  # the page with "your question was sent"
-            pupil.get("/learn/sample/1")
-            pupil.get("/learn")
-            pupil.post("/logout")
-            clock.now += timedelta(minutes=1)
-            for path in (
-                f"/teach/classes/{class_id}/questions",
+            # The morning after: staff open every page (the first request runs the release).
+            clock.now = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 08:30 on the 26th in Seoul
+            pages = {}
+            staff = client_from(app, "10.0.1.1")
+            login(staff, "teacher")
+            with app.app_context():
+                student_ids = list(
+                    db.session.execute(
+                        sa.select(sa.text("id"))
+                        .select_from(sa.table("users"))
+                        .where(sa.text("role = 'student'"))
+                    ).scalars()
+                )
+            paths = [
                 f"/teach/classes/{class_id}",
                 f"/teach/classes/{class_id}/roster",
-            ):
-                watched.append(watcher.get(path).get_data(as_text=True))
-
-        store = app.extensions["question_limit"]["memory"]
-        limit_store = {
-            "keys in stored order": list(store.counts),
-            "counts": sorted(store.counts.values()),
-            "day": store.day,
-        }
-
-        # The morning after: staff open every page (the first request runs the release).
-        clock.now = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 08:30 on the 26th in Seoul
-        pages = {}
-        staff = client_from(app, "10.0.1.1")
-        login(staff, "teacher")
-        with app.app_context():
-            student_ids = list(
-                db.session.execute(
-                    sa.select(sa.text("id")).select_from(sa.table("users")).where(sa.text("role = 'student'"))
-                ).scalars()
+                f"/teach/classes/{class_id}/questions",
+                f"/teach/classes/{class_id}/modules/sample",
+            ]
+            paths += [f"/teach/classes/{class_id}/students/{s}" for s in student_ids]
+            for path in paths:
+                pages[f"teacher {path}"] = staff.get(path).get_data(as_text=True)
+            pages["teacher export"] = staff.post(f"/teach/classes/{class_id}/export.csv").get_data(
+                as_text=True
             )
-        paths = [
-            f"/teach/classes/{class_id}",
-            f"/teach/classes/{class_id}/roster",
-            f"/teach/classes/{class_id}/questions",
-            f"/teach/classes/{class_id}/modules/sample",
-        ]
-        paths += [f"/teach/classes/{class_id}/students/{s}" for s in student_ids]
-        for path in paths:
-            pages[f"teacher {path}"] = staff.get(path).get_data(as_text=True)
-        pages["teacher export"] = staff.post(f"/teach/classes/{class_id}/export.csv").get_data(as_text=True)
-        staff.post("/logout")
-        login(staff, "boss")
-        for path in ["/admin", "/admin/students", "/admin/teachers", "/admin/audit"] + [
-            f"/admin/users/{s}" for s in student_ids
-        ]:
-            pages[f"admin {path}"] = staff.get(path).get_data(as_text=True)
-        pages["admin export"] = staff.post("/admin/export.csv").get_data(as_text=True)
-        pages["admin student export"] = staff.post(f"/admin/users/{student_ids[0]}/export").get_data(
-            as_text=True
-        )
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-        app.wsgi_app.close()
+            staff.post("/logout")
+            login(staff, "boss")
+            for path in ["/admin", "/admin/students", "/admin/teachers", "/admin/audit"] + [
+                f"/admin/users/{s}" for s in student_ids
+            ]:
+                pages[f"admin {path}"] = staff.get(path).get_data(as_text=True)
+            pages["admin export"] = staff.post("/admin/export.csv").get_data(as_text=True)
+            pages["admin student export"] = staff.post(f"/admin/users/{student_ids[0]}/export").get_data(
+                as_text=True
+            )
+        finally:
+            app.wsgi_app.close()
 
     with app.app_context():
         order = "rowid" if db.engine.dialect.name == "sqlite" else "ctid"

@@ -18,15 +18,14 @@ The marks say who is done with the check, the same eight both days: never what, 
 whether they answered or skipped.
 """
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from dongui.extensions import db, limiter
-from dongui.models import Assignment, CheckMark, Enrollment, PendingCheckAnswers, Role, School
+from dongui.models import CheckMark, Enrollment, PendingCheckAnswers
 from tests.conftest import login
-from tests.helpers import AccessLog, client_from
+from tests.helpers import class_of_pupils, client_from, every_log_record, start_a_day
 
 STUDENTS = 30
 PATTERNS = {
@@ -43,89 +42,56 @@ DAY_B = ({8: 3, 20: 1, 28: 2, 3: 6, 24: 4, 17: 5}, {5, 11})
 
 
 def live_a_day(app, clock, tmp_path, answerers, skippers, name) -> dict:
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    limiter.reset()
-    app.extensions.pop("question_limit", None)
-    clock.now = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
     log_path = tmp_path / f"access-{name}.log"
-    app.wsgi_app = AccessLog(
-        app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, AccessLog) else app.wsgi_app, log_path, clock
-    )
-    with app.app_context():
-        from dongui.school.accounts import create_user
-        from dongui.school.classes import create_classroom
+    start_a_day(app, clock, log_path)  # 09:00 in Seoul
+    class_id = class_of_pupils(app, STUDENTS, check_min_answers=5)
 
-        school = School(name="한빛중학교", slug="hanbit", check_min_answers=5)
-        db.session.add(school)
-        db.session.flush()
-        create_user(school, "boss", "교감 선생님", Role.ADMIN, "correct horse battery")
-        teacher, _ = create_user(school, "teacher", "박선생", Role.TEACHER, "correct horse battery")
-        classroom = create_classroom(school, teacher, "2학년 3반", 2026)
-        for n in range(1, STUDENTS + 1):
-            student, _ = create_user(
-                school, f"pupil{n:02d}", f"학생{n:02d}", Role.STUDENT, "correct horse battery"
+    with every_log_record() as records:
+        try:
+            start = clock.now
+            for n in range(1, STUDENTS + 1):
+                clock.now = start + timedelta(minutes=10 * n)
+                pupil = client_from(app, f"10.0.0.{n}")
+                login(pupil, f"pupil{n:02d}")
+                pupil.get("/learn")
+                pupil.get(f"/learn/checks/{class_id}")
+                if n in answerers:
+                    points = PATTERNS[answerers[n]]
+                    data = {f"item-s{i}": str(p) for i, p in enumerate(points, start=1)}
+                    assert pupil.post(f"/learn/checks/{class_id}", data=data).status_code == 302
+                elif n in skippers:
+                    assert pupil.post(f"/learn/checks/{class_id}", data={"action": "skip"}).status_code == 302
+                pupil.get("/learn")
+                pupil.post("/logout")
+            with app.app_context():
+                pending = db.session.execute(sa.select(PendingCheckAnswers.entries)).scalar_one()
+                assert len(pending) == 6  # waiting for the release, no one's name on them
+
+            clock.now = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 08:30 on the 26th in Seoul
+            pages = {}
+            staff = client_from(app, "10.0.1.1")
+            login(staff, "teacher")
+            with app.app_context():
+                student_ids = list(db.session.execute(sa.select(Enrollment.student_id)).scalars())
+            for path in [
+                f"/teach/classes/{class_id}/checks",
+                f"/teach/classes/{class_id}",
+                f"/teach/classes/{class_id}/roster",
+            ] + [f"/teach/classes/{class_id}/students/{s}" for s in student_ids]:
+                pages[f"teacher {path}"] = staff.get(path).get_data(as_text=True)
+            pages["teacher csv"] = staff.get(f"/teach/classes/{class_id}/checks/export.csv").get_data(
+                as_text=True
             )
-            db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id, number=n))
-        db.session.add(Assignment(classroom_id=classroom.id, module_slug="sample", position=1))
-        db.session.commit()
-        class_id = classroom.id
-
-    records = []
-    handler = logging.Handler()
-    handler.emit = lambda record: records.append(f"{record.name} {record.levelname} {record.getMessage()}")
-    root = logging.getLogger()
-    root.addHandler(handler)
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-    try:
-        start = clock.now
-        for n in range(1, STUDENTS + 1):
-            clock.now = start + timedelta(minutes=10 * n)
-            pupil = client_from(app, f"10.0.0.{n}")
-            login(pupil, f"pupil{n:02d}")
-            pupil.get("/learn")
-            pupil.get(f"/learn/checks/{class_id}")
-            if n in answerers:
-                points = PATTERNS[answerers[n]]
-                data = {f"item-s{i}": str(p) for i, p in enumerate(points, start=1)}
-                assert pupil.post(f"/learn/checks/{class_id}", data=data).status_code == 302
-            elif n in skippers:
-                assert pupil.post(f"/learn/checks/{class_id}", data={"action": "skip"}).status_code == 302
-            pupil.get("/learn")
-            pupil.post("/logout")
-        with app.app_context():
-            pending = db.session.execute(sa.select(PendingCheckAnswers.entries)).scalar_one()
-            assert len(pending) == 6  # waiting for the release, no one's name on them
-
-        clock.now = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 08:30 on the 26th in Seoul
-        pages = {}
-        staff = client_from(app, "10.0.1.1")
-        login(staff, "teacher")
-        with app.app_context():
-            student_ids = list(db.session.execute(sa.select(Enrollment.student_id)).scalars())
-        for path in [
-            f"/teach/classes/{class_id}/checks",
-            f"/teach/classes/{class_id}",
-            f"/teach/classes/{class_id}/roster",
-        ] + [f"/teach/classes/{class_id}/students/{s}" for s in student_ids]:
-            pages[f"teacher {path}"] = staff.get(path).get_data(as_text=True)
-        pages["teacher csv"] = staff.get(f"/teach/classes/{class_id}/checks/export.csv").get_data(
-            as_text=True
-        )
-        staff.post("/logout")
-        login(staff, "boss")
-        for path in ["/admin", "/admin/checks", "/admin/students", "/admin/audit"] + [
-            f"/admin/users/{s}" for s in student_ids
-        ]:
-            pages[f"admin {path}"] = staff.get(path).get_data(as_text=True)
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-        for log in (app.wsgi_app.logger.access_log, app.wsgi_app.logger.error_log):
-            for log_handler in log.handlers:
-                log_handler.close()
+            staff.post("/logout")
+            login(staff, "boss")
+            for path in ["/admin", "/admin/checks", "/admin/students", "/admin/audit"] + [
+                f"/admin/users/{s}" for s in student_ids
+            ]:
+                pages[f"admin {path}"] = staff.get(path).get_data(as_text=True)
+        finally:
+            for log in (app.wsgi_app.logger.access_log, app.wsgi_app.logger.error_log):
+                for log_handler in log.handlers:
+                    log_handler.close()
 
     with app.app_context():
         order = "rowid" if db.engine.dialect.name == "sqlite" else "ctid"

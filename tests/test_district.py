@@ -33,6 +33,18 @@ from tests.helpers import count_statements, make_random_school, statements_count
 DONE = datetime(2026, 11, 20, tzinfo=UTC)
 
 
+def completed_sample(user_id) -> ModuleProgress:
+    """The fixture module "sample", read and passed."""
+    return ModuleProgress(
+        user_id=user_id,
+        module_slug="sample",
+        last_step=3,
+        lesson_done_at=DONE,
+        quiz_passed_at=DONE,
+        attempts=1,
+    )
+
+
 def make_district(app, slug="east", schools=(), admin="east-admin") -> int:
     with app.app_context():
         district = create_district(f"District {slug}", slug)
@@ -138,16 +150,7 @@ def two_schools_with_progress(app, make_user, make_school, make_classroom):
             db.session.add(
                 Assignment(classroom_id=class_id, module_slug="sample", position=1, due_on=date(2026, 11, 1))
             )  # past: the fake clock is 25 Nov
-            db.session.add(
-                ModuleProgress(
-                    user_id=students[0],
-                    module_slug="sample",
-                    last_step=3,
-                    lesson_done_at=DONE,
-                    quiz_passed_at=DONE,
-                    attempts=1,
-                )
-            )
+            db.session.add(completed_sample(students[0]))
         db.session.add(Excusal(classroom_id=ids[first][2], student_id=ids[first][1][2], module_slug="sample"))
         # Taught in class in school two (where taking part completes a module), and two slips.
         db.session.get(School, second).participation_completes = True
@@ -306,16 +309,7 @@ def add_schools(app, make_user, make_school, make_classroom, district_id, count,
                         classroom_id=class_id, module_slug="sample", position=1, due_on=date(2026, 11, 1)
                     )
                 )
-                db.session.add(
-                    ModuleProgress(
-                        user_id=students[0],
-                        module_slug="sample",
-                        last_step=3,
-                        lesson_done_at=DONE,
-                        quiz_passed_at=DONE,
-                        attempts=1,
-                    )
-                )
+                db.session.add(completed_sample(students[0]))
                 db.session.add(Excusal(classroom_id=class_id, student_id=students[1], module_slug="sample"))
                 db.session.commit()
 
@@ -343,16 +337,7 @@ def test_the_figures_are_kept_and_counted_again_when_old_or_asked(
     login(client, "east-admin")
     assert "50% (1/2)" in page_text(client.get("/district"))
     with app.app_context():  # the excused student's module is done: the kept figures don't know yet
-        db.session.add(
-            ModuleProgress(
-                user_id=ids[first][1][1],
-                module_slug="sample",
-                last_step=3,
-                lesson_done_at=DONE,
-                quiz_passed_at=DONE,
-                attempts=1,
-            )
-        )
+        db.session.add(completed_sample(ids[first][1][1]))
         db.session.commit()
     assert "50% (1/2)" in page_text(client.get("/district"))
     recounted = client.post("/district/recount")
@@ -362,16 +347,7 @@ def test_the_figures_are_kept_and_counted_again_when_old_or_asked(
     client.post("/district/recount")
     assert "100% (2/2)" in page_text(client.get("/district"))
     with app.app_context():
-        db.session.add(
-            ModuleProgress(
-                user_id=ids[second][1][1],
-                module_slug="sample",
-                last_step=3,
-                lesson_done_at=DONE,
-                quiz_passed_at=DONE,
-                attempts=1,
-            )
-        )
+        db.session.add(completed_sample(ids[second][1][1]))
         db.session.commit()
     clock.advance(minutes=11)  # older than DISTRICT_REPORT_MAX_AGE_MINUTES: a view counts again
     text = page_text(client.get("/district"))
