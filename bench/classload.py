@@ -13,8 +13,9 @@ hashing at sign-in is the cost this measures); the hashes are made once per benc
 parallel. Each N gets a fresh database (a new SQLite file, or the PostgreSQL database emptied
 and migrated again) and its own gunicorn started with gunicorn.conf.py on 127.0.0.1 (access log
 kept in a file: its in-worker times show how much of a wait is queueing). Every student is its
-own client (cookie jar, CSRF token from the page, one connection per request as a browser
-talking to a sync worker) from its own loopback address 127.1.x.y, so the sign-in limit per
+own client (its cookies, CSRF token from the page, a connection kept open between requests as a
+browser keeps it with gunicorn's threaded workers; BENCH_NEW_CONNECTIONS=1 opens one per request,
+as with sync workers) from its own loopback address 127.1.x.y, so the sign-in limit per
 address (LOGIN_LIMIT_PER_ADDRESS) meets one student per address, as behind a school's network
 that shows the server each pupil's own address; the server's settings are left as they are.
 BENCH_ONE_ADDRESS=1 puts every student behind one address (127.1.0.1), as a school whose
@@ -46,7 +47,6 @@ import argparse
 import asyncio
 import contextlib
 import http.client
-import http.cookiejar
 import io
 import math
 import os
@@ -84,7 +84,10 @@ REQUEST_TIMEOUT = 120.0
 SIGNIN_SECONDS = float(os.environ.get("BENCH_SIGNIN_SECONDS", "10"))
 DEADLINE = float(os.environ.get("BENCH_DEADLINE", "600"))
 QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT", "120"))
-ONE_ADDRESS = os.environ.get("BENCH_ONE_ADDRESS") == "1"  # the whole school behind one address
+ONE_ADDRESS = os.environ.get("BENCH_ONE_ADDRESS") == "1"
+NEW_CONNECTIONS = (
+    os.environ.get("BENCH_NEW_CONNECTIONS") == "1"
+)  # as with sync workers  # the whole school behind one address
 NICE = int(os.environ.get("BENCH_NICE", "0"))
 SEED = int(os.environ.get("BENCH_SEED", "18"))
 SIGNIN_TARGET_MS = 1000.0
@@ -319,9 +322,6 @@ class Answer:
     def location(self) -> str:
         return urllib.parse.urlsplit(self.headers.get("Location", "")).path
 
-    def info(self):  # what http.cookiejar reads a response with
-        return self.headers
-
 
 @dataclass
 class Results:
@@ -329,50 +329,94 @@ class Results:
     errors: list = field(default_factory=list)
     finished: int = 0
     seconds: float = 0.0
+    bell: float = 0.0
+    timeline: list = field(default_factory=list)  # (seconds after the bell it started, label, seconds)
+    samples: list = field(default_factory=list)  # (seconds after the bell, cores' CPU s, server's CPU s)
 
 
 class Browser:
-    """One student's or teacher's browser: a cookie jar, its own loopback address, and one
-    connection per request (a sync gunicorn worker closes each one)."""
+    """One student's or teacher's browser: its cookies, its own loopback address, and one
+    connection kept open between requests, as a browser keeps it with a threaded gunicorn worker
+    (gunicorn.conf.py's keepalive); a connection the server has closed meanwhile is opened again
+    and the request sent again, as browsers do. BENCH_NEW_CONNECTIONS=1: a new connection for
+    every request (`Connection: close`), as with a sync worker, which closes each one."""
 
     def __init__(self, host: str, port: int, address: str, results: Results):
         self.host, self.port, self.address, self.results = host, port, address, results
-        self.jar = http.cookiejar.CookieJar()
+        self.cookies: dict[str, str] = {}  # the server's cookies are host-only, for every path
+        self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def request(self, method: str, path: str, fields: dict | list | None = None) -> Answer:
-        url = f"http://{self.host}:{self.port}{path}"
-        carrier = urllib.request.Request(url, method=method)
-        self.jar.add_cookie_header(carrier)
         body = urllib.parse.urlencode(fields).encode() if fields is not None else b""
         head = [
             f"{method} {path} HTTP/1.1",
             f"Host: {self.host}:{self.port}",
-            "Connection: close",
+            "Connection: close" if NEW_CONNECTIONS else "Connection: keep-alive",
             "User-Agent: dongui-classload",
             "Accept-Language: ko-KR,ko",
         ]
-        if cookie := carrier.get_header("Cookie"):
-            head.append(f"Cookie: {cookie}")
+        if self.cookies:
+            head.append("Cookie: " + "; ".join(f"{name}={value}" for name, value in self.cookies.items()))
         if method == "POST":
             head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
-        reader, writer = await asyncio.open_connection(self.host, self.port, local_addr=(self.address, 0))
+        message = "\r\n".join(head).encode() + b"\r\n\r\n" + body
+        reused = self.connection is not None
         try:
-            writer.write("\r\n".join(head).encode() + b"\r\n\r\n" + body)
-            raw = await reader.read()
-        finally:
-            writer.close()
-        answer = parse_answer(raw)
-        self.jar.extract_cookies(answer, carrier)
+            answer = await self.exchange(message)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            self.close()  # the server closed the kept connection before answering: send again
+            answer = await self.exchange(message)
+        self.keep_cookies(answer)
         return answer
+
+    def keep_cookies(self, answer: Answer) -> None:
+        """Set-Cookie as a browser keeps it (the bench needs no more than Flask sends: a value, or
+        an expiry in the past that deletes it)."""
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            pair, *attributes = header.split(";")
+            name, _sep, value = pair.strip().partition("=")
+            gone = any(
+                a.strip().lower() in ("max-age=0", "expires=thu, 01 jan 1970 00:00:00 gmt")
+                for a in attributes
+            )
+            if gone or not value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+    async def exchange(self, message: bytes) -> Answer:
+        if self.connection is None:
+            self.connection = await asyncio.open_connection(
+                self.host, self.port, local_addr=(self.address, 0)
+            )
+        reader, writer = self.connection
+        try:
+            writer.write(message)
+            answer = await read_answer(reader)
+        except BaseException:
+            self.close()
+            raise
+        if NEW_CONNECTIONS or answer.headers.get("Connection", "").lower() == "close":
+            self.close()
+        return answer
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection[1].close()
+            self.connection = None
 
     async def timed(self, label: str, method: str, path: str, fields=None, expect: int = 200) -> Answer:
         started = time.perf_counter()
         try:
             answer = await asyncio.wait_for(self.request(method, path, fields), REQUEST_TIMEOUT)
-        except (OSError, ValueError, http.client.HTTPException) as exc:
+        except (OSError, ValueError, EOFError, http.client.HTTPException) as exc:
             self.results.errors.append((label, f"{method} {path}: {type(exc).__name__} {exc}"))
             raise Failed from exc
-        self.results.latencies[label].append(time.perf_counter() - started)
+        took = time.perf_counter() - started
+        self.results.latencies[label].append(took)
+        self.results.timeline.append((started - self.results.bell, label, took))
         if answer.status != expect:
             self.results.errors.append((label, f"{method} {path}: {answer.status}, expected {expect}"))
             raise Failed
@@ -387,27 +431,26 @@ class Browser:
         return await self.timed(then, "GET", answer.location)
 
 
-def parse_answer(raw: bytes) -> Answer:
-    head, _sep, body = raw.partition(b"\r\n\r\n")
-    status_line, _sep, header_lines = head.partition(b"\r\n")
+async def read_answer(reader: asyncio.StreamReader) -> Answer:
+    """One HTTP/1.1 answer off the connection: its head, then a body by Content-Length or in
+    chunks (or up to the connection's end when it says neither)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status_line, _sep, header_lines = head[:-4].partition(b"\r\n")
     parts = status_line.split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
         raise ValueError(f"not an HTTP answer: {status_line[:60]!r}")
     headers = http.client.parse_headers(io.BytesIO(header_lines + b"\r\n\r\n"))
     if headers.get("Transfer-Encoding", "").lower() == "chunked":
-        body = dechunk(body)
+        chunks = []
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            chunks.append(await reader.readexactly(size + 2))
+        await reader.readuntil(b"\r\n")  # the empty trailer
+        body = b"".join(chunk[:-2] for chunk in chunks)
+    elif (length := headers.get("Content-Length")) is not None:
+        body = await reader.readexactly(int(length))
+    else:
+        body = await reader.read()
     return Answer(int(parts[1]), headers, body.decode("utf-8", "replace"))
-
-
-def dechunk(data: bytes) -> bytes:
-    out, position = [], 0
-    while True:
-        end = data.index(b"\r\n", position)
-        size = int(data[position:end].split(b";")[0], 16)
-        if size == 0:
-            return b"".join(out)
-        out.append(data[end + 2 : end + 2 + size])
-        position = end + 2 + size + 2
 
 
 QUIZ_INPUT = re.compile(r'<input type="(?:radio|checkbox)"[^>]*?name="(q-[^"]+)" value="([^"]+)"')
@@ -480,6 +523,7 @@ async def student(
         "quiz POST", f"/learn/{slug}/quiz", quiz_fields(page, rng), f"/learn/{slug}/attempts/", "attempt page"
     )
     browser.results.finished += 1
+    browser.close()
 
 
 async def teacher(
@@ -532,11 +576,14 @@ async def warm_up(port: int, workers: int, slug: str, password: str, teacher: Br
         f"/learn/{slug}/quiz",
         attempt.location,
     ]
-    for _ in range(2 * workers):
+    for _ in range(2 * workers):  # a new connection each time, so that every worker gets its share
         for path in pages:
+            browser.close()
             if (await browser.request("GET", path)).status != 200:
                 raise SystemExit(f"the warm-up could not open {path}")
+        teacher.close()
         await teacher.request("GET", f"/teach/classes/{class_id}")
+    browser.close()
 
 
 async def the_bell(
@@ -547,6 +594,7 @@ async def the_bell(
     teacher_passwords: list[str],
     workers: int,
     ready,
+    sample,
 ) -> Results:
     results = Results()
     rng = random.Random(f"{SEED}-{classes}")
@@ -557,7 +605,8 @@ async def the_bell(
         browser.results = results
     await warm_up(port, workers, seeded["module"], teacher_passwords[-1], teachers[0], seeded["class_ids"][0])
     ready()
-    bell = time.perf_counter() + 0.5
+    bell = results.bell = time.perf_counter() + 0.5
+    sampler = asyncio.create_task(sample_every_second(results, sample))
     slug = seeded["module"]
     done = [asyncio.Event() for _ in range(classes)]
     students = []
@@ -599,7 +648,18 @@ async def the_bell(
         if not task.cancelled() and task.exception() and not isinstance(task.exception(), Failed):
             results.errors.append(("client", repr(task.exception())))
     results.seconds = time.perf_counter() - bell
+    sampler.cancel()
+    for browser in teachers:
+        browser.close()
     return results
+
+
+async def sample_every_second(results: Results, sample) -> None:
+    """The machine's and the server's CPU seconds so far, once a second from the bell (for the
+    timeline: where in the period the cores were full)."""
+    while True:
+        results.samples.append((time.perf_counter() - results.bell, *sample()))
+        await asyncio.sleep(1.0)
 
 
 # --- the server and one run --------------------------------------------------------------------
@@ -858,8 +918,13 @@ def serve_the_bell(
                 database=database_cpu(env["DATABASE_URL"]),
             )
 
+        def sample():
+            return machine_busy(), sum(server_cpu(server_processes(server.pid)).values())
+
         idle_pss = pss_mib(pids)
-        results = asyncio.run(the_bell(port, classes, seeded, *passwords, workers=len(pids) - 1, ready=ready))
+        results = asyncio.run(
+            the_bell(port, classes, seeded, *passwords, workers=len(pids) - 1, ready=ready, sample=sample)
+        )
         cpu_after, busy_after = server_cpu(server_processes(server.pid)), machine_busy()
         print(
             f"  PSS of the server's {len(pids)} processes ({len(pids) - 1} workers): "
@@ -1007,6 +1072,39 @@ def describe(run: Run, check_ms: float) -> str:
     )
 
 
+TIMELINE_WINDOW = 4.0
+
+
+def timeline(results: Results) -> str:
+    """The period in windows of a few seconds from the bell: requests started, their p95 (sign-in
+    POSTs apart), and how busy the cores and the server were."""
+    lines = [
+        f"  timeline ({TIMELINE_WINDOW:.0f} s windows from the bell): start | requests | p95 pages ms | "
+        "p95 sign-in POST ms | cores busy | server's share of the cores"
+    ]
+    windows: dict[int, list] = {}
+    for started, label, took in results.timeline:
+        windows.setdefault(int(max(0.0, started) // TIMELINE_WINDOW), []).append((label, took * 1000))
+    samples = results.samples
+    cores = os.cpu_count() or 1
+    for window in sorted(windows):
+        start, end = window * TIMELINE_WINDOW, (window + 1) * TIMELINE_WINDOW
+        within = [s for s in samples if start <= s[0] <= end]
+        busy = server = "-"
+        if len(within) >= 2:
+            span = (within[-1][0] - within[0][0]) * cores
+            busy = f"{(within[-1][1] - within[0][1]) / span:.0%}"
+            server = f"{(within[-1][2] - within[0][2]) / span:.0%}"
+        pages = [ms for label, ms in windows[window] if label != SIGNIN_POST]
+        signins = [ms for label, ms in windows[window] if label == SIGNIN_POST]
+        lines.append(
+            f"  {start:4.0f} s | {len(windows[window]):5} | "
+            f"{ms(percentile(pages, 0.95) if pages else None):>6} | "
+            f"{ms(percentile(signins, 0.95) if signins else None):>6} | {busy:>4} | {server:>4}"
+        )
+    return "\n".join(lines)
+
+
 def database_version(url: str) -> str:
     if url.startswith("sqlite"):
         return f"SQLite {sqlite3.sqlite_version}"
@@ -1104,6 +1202,7 @@ def main() -> int:
                 )
                 level.runs.append(run)
                 print(describe(run, check_ms), flush=True)
+                print(timeline(run.results), flush=True)
                 for label, message in run.results.errors[:5]:
                     print(f"  error ({label}): {message}")
             done.append(level)

@@ -1,16 +1,19 @@
 """What every template can use: locale, language switch, quick exit, help panel, formats."""
 
-from flask import current_app, g, request
+import json
+
+from flask import current_app, g, render_template, request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .content import get_catalog
 from .formats import format_date, format_datetime, format_number, format_percent
 from .i18n import current_locale, language_names
 from .models import Role, School
-from .school.contacts import only_school, school_contacts
+from .school.contacts import contacts_in, only_school, only_school_contacts, school_contacts
 from .school.status import STATUS_HELP, STATUS_LABELS, STATUS_SYMBOLS
 
 ROLE_LABELS = {
@@ -30,6 +33,7 @@ def inject_layout_values() -> dict:
         "compact_channels": get_catalog().help.compact_channels,
         "current_path": current_path(),
         "layout_school_contacts": layout_school_contacts,
+        "help_panel": help_panel,
     }
 
 
@@ -42,8 +46,33 @@ def school_for_help() -> School | None:
 
 
 def layout_school_contacts() -> list[dict]:
-    """Called by the layout (not on error pages, which must not touch the database)."""
-    return school_contacts(school_for_help(), current_locale())
+    """Called by the layout (not on error pages, which must not touch the database). Signed
+    out, only the contacts are read, not the whole school: the sign-in page is the bell's."""
+    if "help_school" in g or (current_user and current_user.is_authenticated):
+        return school_contacts(school_for_help(), current_locale())
+    return contacts_in(only_school_contacts(), current_locale())
+
+
+HELP_PANELS = "dongui_help_panels"
+HELP_PANELS_KEPT = 64
+
+
+def help_panel(error_page: bool = False) -> Markup:
+    """The help panel every page ends with. It is the same for every page and every person of a
+    school in a language (the school's own lines, then the national ones), so it is made once
+    per language and set of school lines, and kept: each key holds what the panel shows, so a
+    changed line is a new key, never a stale panel. Error pages show no school line (they must
+    not touch the database)."""
+    contacts = [] if error_page else layout_school_contacts()
+    key = (current_locale(), json.dumps(contacts, ensure_ascii=False, sort_keys=True))
+    panels = current_app.extensions.setdefault(HELP_PANELS, {})
+    panel = panels.get(key)
+    if panel is None:
+        panel = Markup(render_template("_help_panel.html", school_lines=contacts))
+        if len(panels) >= HELP_PANELS_KEPT:
+            panels.clear()
+        panels[key] = panel
+    return panel
 
 
 def current_path() -> str:

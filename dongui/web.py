@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from .clock import utcnow
+from .gate import RunningGate, set_places
 
 # The largest id a database integer holds (SQLite's and PostgreSQL's bigint): a larger number in
 # an address or a query is no id of ours, and answers 404 (or is ignored), never a 500.
@@ -137,6 +138,8 @@ def with_etag(response, etag: str):
 
 
 def init_web(app) -> None:
+    set_places(app.config["RUNNING_PER_WORKER"])
+    app.wsgi_app = RunningGate(app.wsgi_app)
     app.session_interface = SessionInterface()
     app.url_value_preprocessor(refuse_ids_past_max)
     app.after_request(set_security_headers)

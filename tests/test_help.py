@@ -48,6 +48,26 @@ def test_school_contacts_come_first_for_signed_in_users(app, client, make_user, 
     assert panel.index("Wee 클래스 상담실") < panel.index('href="tel:112"')
 
 
+def test_the_kept_panel_shows_a_changed_school_line_on_the_next_page(app, client, make_user, make_school):
+    """The panel is made once per language and set of school lines: an admin's change is a new
+    set, so the very next page shows it; each school and language keeps its own panel."""
+    school_id = make_school(help_contacts=[{"name": "상담실", "phone": "02-000-0000", "note": ""}])
+    other_id = make_school(help_contacts=[{"name": "보건실", "phone": "", "note": ""}])
+    make_user(username="pupil", school_id=school_id)
+    make_user(username="elsewhere", school_id=other_id)
+    login(client, "pupil")
+    assert "상담실" in client.get("/learn").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(School, school_id).help_contacts = [{"name": "Wee 클래스", "phone": "", "note": ""}]
+        db.session.commit()
+    page = client.get("/learn").get_data(as_text=True)
+    assert "Wee 클래스" in page and "상담실" not in page
+    client.post("/logout")
+    login(client, "elsewhere")
+    page = client.get("/learn").get_data(as_text=True)
+    assert "보건실" in page and "Wee 클래스" not in page
+
+
 def test_single_school_contacts_shown_when_signed_out(client, make_school):
     make_school(help_contacts=[{"name": "상담 선생님", "phone": "", "note": ""}])
     assert "상담 선생님" in client.get("/help").get_data(as_text=True)

@@ -14,7 +14,7 @@ from dongui.config import ROOT
 
 PACKAGE = ROOT / "dongui"
 BLUEPRINTS = {"auth", "learn", "teach", "admin", "help", "district"}
-REQUEST_BOUND = {"permissions", "templating", "web", "errors", "cli", "i18n"}
+REQUEST_BOUND = {"permissions", "templating", "web", "errors", "cli", "i18n", "forms"}
 FORBIDDEN = {
     "content": BLUEPRINTS | REQUEST_BOUND | {"school", "models", "extensions"},
     "school": BLUEPRINTS | REQUEST_BOUND,

@@ -2,7 +2,7 @@
 moves on in its own transaction, a read model kept per version, and ETags (304 on reload)."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from dongui.models import (
     Excusal,
     LetterSlip,
     ModuleProgress,
+    QuizAttempt,
     Role,
     School,
     User,
@@ -196,8 +197,52 @@ def test_every_write_the_dashboard_shows_moves_the_class_on_and_no_other(app, wo
     first, second, school = versions(app, world)
     write(app, changes[name])
     now = versions(app, world)
-    assert now[0] > first and now[2] > school, name
+    assert now[0] > first, name
+    if name == "progress":  # a step read: the school report counts completed modules only
+        assert now[2] == school, f"{name}: the school report stays cached"
+    else:
+        assert now[2] > school, name
     assert now[1] == second, f"{name}: a class the pupil is not in stays cached"
+
+
+def test_the_school_moves_on_only_with_what_its_report_shows(app, world):
+    """The school report reads progress as completed or not, no attempt, and of "last active"
+    only whether a student ever signed in: the writes of a lesson leave it cached until a
+    module is completed, and the class moves on with each of them."""
+    pupil = world["pupil"]
+    now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+
+    def step(change, school_moves: bool):
+        first, _second, school = versions(app, world)
+        write(app, change)
+        after = versions(app, world)
+        assert after[0] > first
+        assert (after[2] > school) is school_moves
+
+    step(lambda: setattr(db.session.get(User, pupil), "last_seen_at", now), True)  # first sign-in
+    step(lambda: setattr(db.session.get(User, pupil), "last_seen_at", now + timedelta(days=1)), False)
+    step(lambda: db.session.add(ModuleProgress(user_id=pupil, module_slug="sample", last_step=1)), False)
+    step(lambda: setattr(progress_row(app, pupil), "last_step", 2), False)
+    step(lambda: setattr(progress_row(app, pupil), "lesson_done_at", now), False)
+    step(
+        lambda: db.session.add(
+            QuizAttempt(
+                user_id=pupil,
+                module_slug="sample",
+                content_hash="h",
+                submitted_at=now,
+                score=1,
+                max_score=2,
+                passed=False,
+                answers={},
+                submit_token="t-1",
+            )
+        ),
+        False,
+    )
+    step(lambda: setattr(progress_row(app, pupil), "quiz_passed_at", now), True)  # completed
+    step(lambda: setattr(db.session.get(User, pupil), "display_name", "새 이름"), True)
+    step(lambda: db.session.delete(progress_row(app, pupil)), True)  # a reset
 
 
 def test_a_school_setting_moves_every_class_on(app, world):

@@ -3,7 +3,6 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,11 +16,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..models import normalize_username
 from ..school.contacts import contact_kind
 
 
-class TeacherForm(FlaskForm):
+class TeacherForm(Form):
     display_name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter the teacher's name.")), Length(max=80)]
     )
@@ -33,7 +33,7 @@ class TeacherForm(FlaskForm):
     submit = SubmitField(_l("Create teacher"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(
         _l("School name"), validators=[DataRequired(message=_l("Enter the school's name.")), Length(max=120)]
     )
@@ -137,7 +137,7 @@ class SettingsForm(FlaskForm):
             raise ValidationError(_l("Unknown time zone. Use a name such as Asia/Seoul.")) from exc
 
 
-class StudentSearchForm(FlaskForm):
+class StudentSearchForm(Form):
     """The student list's search box (a GET form: it changes nothing, so no CSRF token)."""
 
     class Meta:
@@ -147,11 +147,11 @@ class StudentSearchForm(FlaskForm):
     never = BooleanField(_l("Only those who have never signed in"))
 
 
-class ExportStudentForm(FlaskForm):
+class ExportStudentForm(Form):
     submit = SubmitField(_l("Download the data (JSON)"))
 
 
-class DeleteStudentForm(FlaskForm):
+class DeleteStudentForm(Form):
     """Deleting asks for the student's username, typed, so a slip of the finger cannot erase anyone."""
 
     username = StringField(
@@ -170,7 +170,7 @@ class DeleteStudentForm(FlaskForm):
             raise ValidationError(_l("That is not this student's username. Nothing was deleted."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The activity log's filters (a GET form). Menus list only what the log holds."""
 
     class Meta:

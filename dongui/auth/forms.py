@@ -1,15 +1,15 @@
 """Forms for signing in and changing a password."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..forms import Form
 from ..models import Role
 from ..school.passwords import MAX_PASSWORD_LENGTH, password_hint, password_problem
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(message=_l("Enter your username.")), Length(max=64)],
@@ -27,7 +27,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(
         _l("New password"),
@@ -60,7 +60,7 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     join_code = StringField(
         _l("Join code"),
         validators=[DataRequired(message=_l("Enter the join code your teacher gave you.")), Length(max=20)],
@@ -69,7 +69,7 @@ class JoinForm(FlaskForm):
     submit = SubmitField(_l("Join the class"))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     join_code = StringField(
         _l("Join code"),
         validators=[DataRequired(message=_l("Enter the join code your teacher gave you.")), Length(max=20)],

@@ -1,8 +1,8 @@
-"""The one Markdown renderer: Python-Markdown, then an nh3 allow-list. Run at load time."""
+"""The one Markdown renderer: Python-Markdown, then an nh3 allow-list. Run at load time
+(Python-Markdown is imported on first use: a start with the curriculum cached renders none)."""
 
 import re
 
-import markdown as md
 import nh3
 from markupsafe import Markup
 
@@ -86,6 +86,8 @@ def render_markdown(
             "SEPARATOR": f"-{part}-" if part else ":",
         },
     }
+    import markdown as md
+
     html = md.markdown(text, extensions=EXTENSIONS, extension_configs=configs)
     if heading_offset:
         html = HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}", html)

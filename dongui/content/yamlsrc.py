@@ -1,6 +1,8 @@
-"""YAML that remembers line numbers, so content errors can say `file:line: problem`."""
+"""YAML that remembers line numbers, so content errors can say `file:line: problem`.
 
-import yaml
+PyYAML is imported on first use: a start with the curriculum cached reads no YAML."""
+
+import functools
 
 from .errors import ContentError
 
@@ -19,11 +21,9 @@ class LineList(list):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
 def _construct_mapping(loader, node):
+    import yaml
+
     loader.flatten_mapping(node)
     data = LineDict()
     data.line = node.start_mark.line + 1
@@ -43,8 +43,16 @@ def _construct_sequence(loader, node):
     return data
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+@functools.cache
+def _line_loader():
+    import yaml
+
+    class LineLoader(yaml.SafeLoader):
+        pass
+
+    LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    return LineLoader
 
 
 def load_yaml(text: str, path, first_line: int = 1):
@@ -52,8 +60,10 @@ def load_yaml(text: str, path, first_line: int = 1):
 
     :raises ContentError: with the file and line of a syntax error.
     """
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

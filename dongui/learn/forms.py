@@ -1,14 +1,14 @@
 """Forms for the student's pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 from ..school.questions import MAX_QUESTION_LENGTH
 
 
-class AskForm(FlaskForm):
+class AskForm(Form):
     body = TextAreaField(
         _l("Your question"),
         validators=[

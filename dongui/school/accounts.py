@@ -9,7 +9,7 @@ from flask import current_app
 from ..clock import utcnow
 from ..extensions import db
 from ..models import District, Role, School, User, is_valid_username, normalize_username
-from .hashing import make_hash, method_family, needs_rehash, verify
+from .hashing import hashing_turn, make_hash, method_family, needs_rehash, verify
 
 # Letters and digits that cannot be mistaken for one another on a printed card.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -67,12 +67,15 @@ def authenticate(username: str, password: str) -> User | None:
     config = current_app.config
     chosen, one_time = _dummy_hash("PASSWORD_HASH_METHOD"), _dummy_hash("ONE_TIME_PASSWORD_HASH_METHOD")
     if user is None or not user.is_active:
-        verify(chosen, password)
-        verify(one_time, password)
+        with hashing_turn():
+            verify(chosen, password)
+            verify(one_time, password)
         return None
     is_one_time = user.must_change_password and method_family(user.password_hash) == method_family(one_time)
-    verify(chosen if is_one_time else one_time, password)
-    if not verify(user.password_hash, password):
+    with hashing_turn():
+        verify(chosen if is_one_time else one_time, password)
+        matches = verify(user.password_hash, password)
+    if not matches:
         return None
     if not user.must_change_password and needs_rehash(user.password_hash, config["PASSWORD_HASH_METHOD"]):
         user.password_hash = hash_password(password)

@@ -9,12 +9,12 @@ from ..models import School
 def school_contacts(school: School | None, locale: str = "ko") -> list[dict]:
     """The school's own lines in `locale` (English words when the school wrote some), keeping
     only entries that have a name."""
-    if school is None:
-        return []
+    return contacts_in(school.help_contacts if school is not None else None, locale)
+
+
+def contacts_in(help_contacts: list | None, locale: str) -> list[dict]:
     return [
-        localized_contact(c, locale)
-        for c in (school.help_contacts or [])
-        if isinstance(c, dict) and c.get("name")
+        localized_contact(c, locale) for c in (help_contacts or []) if isinstance(c, dict) and c.get("name")
     ]
 
 
@@ -32,6 +32,13 @@ def only_school() -> School | None:
     """The school, when the instance has exactly one (so a signed-out visitor's is known)."""
     schools = db.session.execute(db.select(School).limit(2)).scalars().all()
     return schools[0] if len(schools) == 1 else None
+
+
+def only_school_contacts() -> list | None:
+    """The only school's help lines as stored (None when the instance has not exactly one
+    school): what every signed-out page's help panel needs, without loading the whole school."""
+    rows = db.session.execute(db.select(School.help_contacts).limit(2)).all()
+    return rows[0][0] if len(rows) == 1 else None
 
 
 # The privacy officer's contact: a phone number (digits with spaces, dashes, dots or brackets,

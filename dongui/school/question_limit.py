@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from limits import parse
-from redis import Redis, RedisError
 
 from ..clock import utcnow
 from .questions import question_zone
@@ -42,6 +41,8 @@ def box_day(now: datetime | None = None) -> tuple[date, datetime]:
 
 class MemoryCounts:
     """The day's pepper and counts in this process's memory; a new day starts both afresh."""
+
+    failures = ()  # what counting here can raise and the caller survives: nothing
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -75,6 +76,9 @@ class RedisCounts:
     expiring at the day's end (EXPIREAT, one moment for all)."""
 
     def __init__(self, uri: str):
+        from redis import Redis, RedisError  # only where Redis counts (50 ms at start-up)
+
+        self.failures = (RedisError,)
         self.client = Redis.from_url(uri, socket_timeout=2, socket_connect_timeout=2)
 
     def pepper_for(self, day: date, ends: datetime) -> bytes:
@@ -117,7 +121,7 @@ def take_one(user_id: int) -> bool:
     store = counts_store()
     try:
         count = store.add(asker_key(store.pepper_for(day, ends), user_id), day, ends)
-    except RedisError:  # Redis unreachable: count in this process until it answers again
+    except store.failures:  # Redis unreachable: count in this process until it answers again
         memory = _stores()["memory"]
         count = memory.add(asker_key(memory.pepper_for(day, ends), user_id), day, ends)
     return count <= question_allowance()

@@ -22,7 +22,6 @@ import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import markdown as md
 import nh3
 import sqlalchemy as sa
 from flask import current_app
@@ -232,5 +231,7 @@ def count_new(classroom_id: int) -> int:
 
 def render_answer(text: str | None) -> Markup:
     """A teacher's Markdown answer as sanitised HTML with plain formatting only."""
+    import markdown as md  # on first use: most requests render no answer
+
     html = md.markdown(text or "", extensions=["sane_lists"])
     return Markup(nh3.clean(html, tags=ANSWER_TAGS, attributes={}))

@@ -5,11 +5,13 @@ transaction as the write.
 Nobody has to remember to bump: the session's own events do it.
 - Before each flush, the objects being written are read for the classes and people they touch
   (an assignment, excusal, enrolment, slip or taught-in-class record: its class; progress, a
-  quiz attempt or a person: that person's classes and school; a class: itself; a school: itself
-  and all its classes).
+  quiz attempt or a person: that person's classes, and their school unless the school report
+  cannot show the write (`school_report_unchanged`); a class: itself; a school: itself and all
+  its classes).
 - An ORM-enabled bulk UPDATE or DELETE (`db.session.execute(sa.delete(Enrollment)...)`) first
   reads the same rows' classes and people with the statement's own WHERE clause.
-- Just before the transaction commits, one UPDATE per table moves the versions on. A version can only grow, so a page cached under
+- Just before the transaction commits, one UPDATE per table moves the versions on (none for
+  the schools when no school is touched). A version can only grow, so a page cached under
 an older one is never served again (`PageCache`): never stale by construction. Writes made on a
 raw connection (the question box's and the check's daily release) touch no page cached here.
 
@@ -62,12 +64,13 @@ class Touched:
 
     def __init__(self):
         self.classes: set[int] = set()
-        self.people: set[int] = set()
+        self.people: set[int] = set()  # their classes and their school
+        self.pupils: set[int] = set()  # their classes only: the school report cannot show it
         self.schools: set[int] = set()  # the school's row only (e.g. a new member of staff)
         self.whole_schools: set[int] = set()  # the school and every class in it
 
     def __bool__(self):
-        return bool(self.classes or self.people or self.schools or self.whole_schools)
+        return bool(self.classes or self.people or self.pupils or self.schools or self.whole_schools)
 
     def add_school(self, school_id: int | None) -> None:
         if school_id is not None:
@@ -82,6 +85,47 @@ class Touched:
             self.people.add(value)
         elif model in BY_SCHOOL:
             self.whole_schools.add(value)
+
+
+def school_report_unchanged(session: Session, instance) -> bool:
+    """True for a person's write that their class pages show but the school report cannot: the
+    report and its summary (admin/presenters.py, admin/queries.py, school/completion.py) read
+    progress only as completed or not, no quiz attempt, and of "last active" only whether a
+    student ever signed in. So a step read, an attempt that changes no completion, and "last
+    active" moving on to another day leave the school's version alone; at the bell these are
+    nearly every write, and every one of them would otherwise update the school's one row.
+    When in doubt (an old value not loaded), False: the school's version moves on."""
+    model = type(instance)
+    if model is QuizAttempt:
+        return True
+    if model is ModuleProgress:
+        if instance in session.new:
+            return not (instance.lesson_done_at and instance.quiz_passed_at)
+        if instance in session.deleted:
+            return False
+        state = sa.inspect(instance)
+        pairs = [_before_and_after(state, name) for name in ("lesson_done_at", "quiz_passed_at")]
+        if None in pairs:
+            return False
+        return all(before is not None for before, _ in pairs) == all(after is not None for _, after in pairs)
+    if model is User and instance in session.dirty:
+        state = sa.inspect(instance)
+        changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+        before = state.attrs.last_seen_at.history.deleted
+        return changed == {"last_seen_at"} and bool(before) and before[0] is not None
+    return False
+
+
+def _before_and_after(state, name: str) -> tuple | None:
+    """An attribute's value before and after this flush; None when the old one was not loaded."""
+    history = state.attrs[name].history
+    if history.added or history.deleted:
+        if not history.deleted:
+            return None
+        return history.deleted[0], history.added[0] if history.added else None
+    if history.unchanged:
+        return history.unchanged[0], history.unchanged[0]
+    return None
 
 
 def _school_of(instance) -> int | None:
@@ -118,7 +162,10 @@ def collect_from_flush(session: Session, _context, _instances) -> None:
                 _add_classes_of(session, touched, [value])
         if model is Classroom and value is None:  # a new class counts in its school's report
             touched.add_school(_school_of(instance))
-        touched.add(model, value)
+        if model in BY_PERSON and school_report_unchanged(session, instance):
+            touched.pupils.add(value)
+        else:
+            touched.add(model, value)
 
 
 def _add_classes_of(session: Session, touched: Touched, people: list[int]) -> None:
@@ -170,6 +217,7 @@ def bump_before_commit(session: Session) -> None:
     if not touched:
         return
     people = sorted(touched.people)
+    everyone = sorted(touched.people | touched.pupils)
     schools = sorted(touched.schools | touched.whole_schools)
     session.info[_BUMPING] = True
     try:
@@ -179,7 +227,7 @@ def bump_before_commit(session: Session) -> None:
                 sa.or_(
                     Classroom.id.in_(sorted(touched.classes)),
                     Classroom.id.in_(
-                        sa.select(Enrollment.classroom_id).where(Enrollment.student_id.in_(people))
+                        sa.select(Enrollment.classroom_id).where(Enrollment.student_id.in_(everyone))
                     ),
                     Classroom.school_id.in_(sorted(touched.whole_schools)),
                 )
@@ -187,6 +235,8 @@ def bump_before_commit(session: Session) -> None:
             .values(data_version=Classroom.data_version + 1),
             execution_options={"synchronize_session": False},
         )
+        if not (schools or touched.classes or people):
+            return
         session.execute(
             sa.update(School)
             .where(

@@ -1,13 +1,14 @@
 """Forms for the teacher's pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from ..forms import Form
 
-class ClassroomForm(FlaskForm):
+
+class ClassroomForm(Form):
     name = StringField(
         _l("Class name"),
         validators=[DataRequired(message=_l("Enter the class name.")), Length(max=80)],
@@ -23,7 +24,7 @@ class ClassroomForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(Form):
     file = FileField(
         _l("Class list file (.xlsx or .csv)"),
         validators=[FileRequired(message=_l("Choose a file to import."))],
@@ -35,7 +36,7 @@ class RosterUploadForm(FlaskForm):
     submit = SubmitField(_l("Preview"))
 
 
-class CoTeacherForm(FlaskForm):
+class CoTeacherForm(Form):
     username = StringField(
         _l("Co-teacher's username"),
         validators=[DataRequired(message=_l("Enter a username.")), Length(max=64)],
@@ -43,7 +44,7 @@ class CoTeacherForm(FlaskForm):
     submit = SubmitField(_l("Add co-teacher"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField(
         _l("Your answer to the class"),
         validators=[
