@@ -63,15 +63,16 @@ def index():
         classes=classes,
         assigned=[entry(modules[slug]) for slug in assigned if slug in modules],
         others=[entry(m) for slug, m in modules.items() if slug not in assigned],
-        checks=open_checks_of(classes),
+        checks=open_checks_of(classes, progress),
     )
 
 
-def open_checks_of(classes) -> list:
+def open_checks_of(classes, progress) -> list:
     """(class, half) for each of the student's classes whose before-and-after check they may do."""
     if current_user.role != Role.STUDENT or get_catalog().check_survey is None:
         return []
-    phases = open_checks(current_user.id, {m.slug for m in get_catalog().student_modules()})
+    student_modules = {m.slug for m in get_catalog().student_modules()}
+    phases = open_checks(current_user.id, student_modules, [c.id for c in classes], progress)
     return [(classroom, phases[classroom.id]) for classroom in classes if classroom.id in phases]
 
 
