@@ -46,7 +46,6 @@ window, default 10), BENCH_SEED (think times and answers, default 18). Without N
 import argparse
 import asyncio
 import contextlib
-import http.client
 import io
 import math
 import os
@@ -72,6 +71,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.browser import Browser, Failed  # noqa: E402
+from bench.machine import (  # noqa: E402
+    NICE,
+    database_cpu,
+    machine_busy,
+    prioritize,
+    pss_mib,
+    server_cpu,
+    server_processes,
+    wait_for_quiet,
+)
 from bench.run import csrf_token, free_port  # noqa: E402
 
 CLASS_SIZE = 35
@@ -80,15 +90,9 @@ LEVELS = (1, 2, 4, 8, 12)
 MAX_CLASSES = max(LEVELS)
 THINK = (0.5, 2.0)
 DASHBOARD_EVERY = 5.0
-REQUEST_TIMEOUT = 120.0
 SIGNIN_SECONDS = float(os.environ.get("BENCH_SIGNIN_SECONDS", "10"))
 DEADLINE = float(os.environ.get("BENCH_DEADLINE", "600"))
-QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT", "120"))
-ONE_ADDRESS = os.environ.get("BENCH_ONE_ADDRESS") == "1"
-NEW_CONNECTIONS = (
-    os.environ.get("BENCH_NEW_CONNECTIONS") == "1"
-)  # as with sync workers  # the whole school behind one address
-NICE = int(os.environ.get("BENCH_NICE", "0"))
+ONE_ADDRESS = os.environ.get("BENCH_ONE_ADDRESS") == "1"  # the whole school behind one address
 SEED = int(os.environ.get("BENCH_SEED", "18"))
 SIGNIN_TARGET_MS = 1000.0
 OTHER_TARGET_MS = 300.0
@@ -308,21 +312,6 @@ def empty_database(engine) -> None:
 # --- the clients ---------------------------------------------------------------------------------
 
 
-class Failed(Exception):
-    """A request that did not answer as a browser expects: counted as an error."""
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: str
-
-    @property
-    def location(self) -> str:
-        return urllib.parse.urlsplit(self.headers.get("Location", "")).path
-
-
 @dataclass
 class Results:
     latencies: dict = field(default_factory=lambda: {label: [] for label in LABELS})
@@ -332,125 +321,6 @@ class Results:
     bell: float = 0.0
     timeline: list = field(default_factory=list)  # (seconds after the bell it started, label, seconds)
     samples: list = field(default_factory=list)  # (seconds after the bell, cores' CPU s, server's CPU s)
-
-
-class Browser:
-    """One student's or teacher's browser: its cookies, its own loopback address, and one
-    connection kept open between requests, as a browser keeps it with a threaded gunicorn worker
-    (gunicorn.conf.py's keepalive); a connection the server has closed meanwhile is opened again
-    and the request sent again, as browsers do. BENCH_NEW_CONNECTIONS=1: a new connection for
-    every request (`Connection: close`), as with a sync worker, which closes each one."""
-
-    def __init__(self, host: str, port: int, address: str, results: Results):
-        self.host, self.port, self.address, self.results = host, port, address, results
-        self.cookies: dict[str, str] = {}  # the server's cookies are host-only, for every path
-        self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-
-    async def request(self, method: str, path: str, fields: dict | list | None = None) -> Answer:
-        body = urllib.parse.urlencode(fields).encode() if fields is not None else b""
-        head = [
-            f"{method} {path} HTTP/1.1",
-            f"Host: {self.host}:{self.port}",
-            "Connection: close" if NEW_CONNECTIONS else "Connection: keep-alive",
-            "User-Agent: dongui-classload",
-            "Accept-Language: ko-KR,ko",
-        ]
-        if self.cookies:
-            head.append("Cookie: " + "; ".join(f"{name}={value}" for name, value in self.cookies.items()))
-        if method == "POST":
-            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
-        message = "\r\n".join(head).encode() + b"\r\n\r\n" + body
-        reused = self.connection is not None
-        try:
-            answer = await self.exchange(message)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            if not reused:
-                raise
-            self.close()  # the server closed the kept connection before answering: send again
-            answer = await self.exchange(message)
-        self.keep_cookies(answer)
-        return answer
-
-    def keep_cookies(self, answer: Answer) -> None:
-        """Set-Cookie as a browser keeps it (the bench needs no more than Flask sends: a value, or
-        an expiry in the past that deletes it)."""
-        for header in answer.headers.get_all("Set-Cookie") or []:
-            pair, *attributes = header.split(";")
-            name, _sep, value = pair.strip().partition("=")
-            gone = any(
-                a.strip().lower() in ("max-age=0", "expires=thu, 01 jan 1970 00:00:00 gmt")
-                for a in attributes
-            )
-            if gone or not value:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-
-    async def exchange(self, message: bytes) -> Answer:
-        if self.connection is None:
-            self.connection = await asyncio.open_connection(
-                self.host, self.port, local_addr=(self.address, 0)
-            )
-        reader, writer = self.connection
-        try:
-            writer.write(message)
-            answer = await read_answer(reader)
-        except BaseException:
-            self.close()
-            raise
-        if NEW_CONNECTIONS or answer.headers.get("Connection", "").lower() == "close":
-            self.close()
-        return answer
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection[1].close()
-            self.connection = None
-
-    async def timed(self, label: str, method: str, path: str, fields=None, expect: int = 200) -> Answer:
-        started = time.perf_counter()
-        try:
-            answer = await asyncio.wait_for(self.request(method, path, fields), REQUEST_TIMEOUT)
-        except (OSError, ValueError, EOFError, http.client.HTTPException) as exc:
-            self.results.errors.append((label, f"{method} {path}: {type(exc).__name__} {exc}"))
-            raise Failed from exc
-        took = time.perf_counter() - started
-        self.results.latencies[label].append(took)
-        self.results.timeline.append((started - self.results.bell, label, took))
-        if answer.status != expect:
-            self.results.errors.append((label, f"{method} {path}: {answer.status}, expected {expect}"))
-            raise Failed
-        return answer
-
-    async def submit(self, label: str, path: str, fields, goes_to: str, then: str) -> Answer:
-        """A POST that redirects, and the GET of where it leads (at once, as a browser does)."""
-        answer = await self.timed(label, "POST", path, fields, expect=302)
-        if not answer.location.startswith(goes_to):
-            self.results.errors.append((label, f"POST {path} led to {answer.location!r}, not {goes_to!r}"))
-            raise Failed
-        return await self.timed(then, "GET", answer.location)
-
-
-async def read_answer(reader: asyncio.StreamReader) -> Answer:
-    """One HTTP/1.1 answer off the connection: its head, then a body by Content-Length or in
-    chunks (or up to the connection's end when it says neither)."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    status_line, _sep, header_lines = head[:-4].partition(b"\r\n")
-    parts = status_line.split(None, 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
-        raise ValueError(f"not an HTTP answer: {status_line[:60]!r}")
-    headers = http.client.parse_headers(io.BytesIO(header_lines + b"\r\n\r\n"))
-    if headers.get("Transfer-Encoding", "").lower() == "chunked":
-        chunks = []
-        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
-            chunks.append(await reader.readexactly(size + 2))
-        await reader.readuntil(b"\r\n")  # the empty trailer
-        body = b"".join(chunk[:-2] for chunk in chunks)
-    elif (length := headers.get("Content-Length")) is not None:
-        body = await reader.readexactly(int(length))
-    else:
-        body = await reader.read()
-    return Answer(int(parts[1]), headers, body.decode("utf-8", "replace"))
 
 
 QUIZ_INPUT = re.compile(r'<input type="(?:radio|checkbox)"[^>]*?name="(q-[^"]+)" value="([^"]+)"')
@@ -663,117 +533,6 @@ async def sample_every_second(results: Results, sample) -> None:
 
 
 # --- the server and one run --------------------------------------------------------------------
-
-
-def process_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def server_processes(master: int) -> list[int]:
-    pids = [master]
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            if re.search(rf"^PPid:\s+{master}$", status.read_text(), re.M):
-                pids.append(int(status.parent.name))
-        except OSError:
-            continue
-    return pids
-
-
-def pss_mib(pids: list[int]) -> float:
-    """The proportional set size of the processes together: shared pages counted once."""
-    total_kib = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kib += int(line.split()[1])
-    return total_kib / 1024
-
-
-def server_cpu(pids: list[int]) -> dict[int, float]:
-    seconds = {}
-    for pid in pids:
-        try:
-            seconds[pid] = process_cpu_seconds(pid)
-        except OSError:
-            continue
-    return seconds
-
-
-def postmaster(database_url: str) -> int | None:
-    """The pid of the PostgreSQL server of the benchmark's database, when it runs on this machine."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(database_url)
-    with engine.connect() as connection:
-        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
-        try:
-            status = Path(f"/proc/{backend}/status").read_text()
-        except OSError:
-            status = ""
-    engine.dispose()
-    found = re.search(r"^PPid:\s+(\d+)$", status, re.M)
-    return int(found.group(1)) if found else None
-
-
-_postmasters: dict[str, int | None] = {}
-
-
-def database_cpu(database_url: str) -> dict[int, float]:
-    """CPU seconds of the PostgreSQL backends serving the benchmark's database, by pid (only
-    that server's: another PostgreSQL on the machine may hold a database of the same name)."""
-    if database_url.startswith("sqlite"):
-        return {}
-    if database_url not in _postmasters:
-        _postmasters[database_url] = postmaster(database_url)
-    parent = _postmasters[database_url]
-    name = f" {urllib.parse.urlsplit(database_url).path.lstrip('/')} ".encode()
-    backends = []
-    for pid in server_processes(parent)[1:] if parent else []:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if cmdline.startswith(b"postgres: ") and name in cmdline:
-            backends.append(pid)
-    prioritize(backends)
-    return server_cpu(backends)
-
-
-def prioritize(pids, nice: int = NICE) -> None:
-    """Set the processes' nice and their autogroups' (/proc/PID/autogroup), when BENCH_NICE asks."""
-    if not NICE:
-        return
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, pid, nice)
-            Path(f"/proc/{pid}/autogroup").write_text(str(nice))
-
-
-def wait_for_quiet(limit: float = QUIET_WAIT) -> None:
-    """Wait (at most `limit` seconds) for 3 s in which the cores are less than 15 % busy: other
-    work on a shared machine skews every figure. Says so when it waited or gave up."""
-    started = time.perf_counter()
-    while True:
-        before = machine_busy()
-        time.sleep(3)
-        busy = (machine_busy() - before) / 3 / (os.cpu_count() or 1)
-        waited = time.perf_counter() - started
-        if busy < 0.15:
-            if waited > 4:
-                print(f"  (waited {waited:.0f} s for the machine to be quiet)")
-            return
-        if waited > limit:
-            print(f"  (the machine stayed {busy:.0%} busy for {waited:.0f} s: measuring anyway)")
-            return
-
-
-def machine_busy() -> float:
-    """CPU seconds spent so far by all cores (not idle, not waiting), from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
 
 
 ACCESS_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d+) \S+ (\d+)ms')
