@@ -222,7 +222,7 @@ def check_hash_methods(config) -> None:
     for setting in ("PASSWORD_HASH_METHOD", "ONE_TIME_PASSWORD_HASH_METHOD"):
         if not HASH_METHOD.match(config[setting]):
             raise ConfigurationError(
-                f"{setting} must be argon2id:<memory KiB>:<passes>:<lanes> (e.g. argon2id:19456:2:1), "
+                f"{setting} must be argon2id:<memory KiB>:<passes>:<lanes> (e.g. argon2id:7168:5:1), "
                 f"scrypt:N:r:p or pbkdf2:sha256:<iterations>, not {config[setting]!r}"
             )
 

@@ -1,8 +1,9 @@
 """How many of a worker's requests run at once: RUNNING_PER_WORKER, fewer than its threads.
 
 A gunicorn worker runs Python on one core at a time (the GIL). Four threads all running pages
-only take turns on it, each turn costing a switch, so every page takes longer; measured at the
-bell, two running at a time served pages in a quarter of the time of four. But a worker needs
+only take turns on it, each turn costing a switch, so every page takes longer: at the bell of
+eight classes (bench/classload.py), pages' p95 after the sign-ins was 335-630 ms with four
+running at a time and 66-234 ms with two. But a worker needs
 spare threads: a sign-in spends most of its time waiting for a hashing slot and then hashing
 (school/hashing.py), with the GIL released, and a thread doing that must not keep a page from
 running. So the worker keeps its threads, and a request holds one of RUNNING_PER_WORKER places

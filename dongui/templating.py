@@ -15,6 +15,7 @@ from .i18n import current_locale, language_names
 from .models import Role, School
 from .school.contacts import contacts_in, only_school, only_school_contacts, school_contacts
 from .school.status import STATUS_HELP, STATUS_LABELS, STATUS_SYMBOLS
+from .school.versions import PageCache
 
 ROLE_LABELS = {
     Role.STUDENT: _l("Student"),
@@ -47,14 +48,14 @@ def school_for_help() -> School | None:
 
 def layout_school_contacts() -> list[dict]:
     """Called by the layout (not on error pages, which must not touch the database). Signed
-    out, only the contacts are read, not the whole school: the sign-in page is the bell's."""
+    out, only the contacts are read, not the whole school row: every student of a class opens
+    the sign-in page at the same moment."""
     if "help_school" in g or (current_user and current_user.is_authenticated):
         return school_contacts(school_for_help(), current_locale())
     return contacts_in(only_school_contacts(), current_locale())
 
 
 HELP_PANELS = "dongui_help_panels"
-HELP_PANELS_KEPT = 64
 
 
 def help_panel(error_page: bool = False) -> Markup:
@@ -65,14 +66,10 @@ def help_panel(error_page: bool = False) -> Markup:
     not touch the database)."""
     contacts = [] if error_page else layout_school_contacts()
     key = (current_locale(), json.dumps(contacts, ensure_ascii=False, sort_keys=True))
-    panels = current_app.extensions.setdefault(HELP_PANELS, {})
-    panel = panels.get(key)
-    if panel is None:
-        panel = Markup(render_template("_help_panel.html", school_lines=contacts))
-        if len(panels) >= HELP_PANELS_KEPT:
-            panels.clear()
-        panels[key] = panel
-    return panel
+    panels = current_app.extensions.setdefault(HELP_PANELS, PageCache(size=64))
+    return panels.get_or_build(
+        key, lambda: Markup(render_template("_help_panel.html", school_lines=contacts))
+    )
 
 
 def current_path() -> str:

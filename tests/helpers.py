@@ -5,6 +5,8 @@ import importlib.util
 import io
 import logging
 import random
+import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -220,3 +222,30 @@ def every_log_record():
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
+
+
+def run_together(*targets, timeout: float = 10) -> None:
+    """Run each function in a thread of its own, all at once, and wait for them."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+
+
+def most_inside_at_once(threads: int, inside, hold: float = 0.02) -> int:
+    """How many of `threads` threads were within the context manager `inside()` at once, each
+    staying `hold` seconds."""
+    now, most, lock = [0], [0], threading.Lock()
+
+    def work():
+        with inside():
+            with lock:
+                now[0] += 1
+                most[0] = max(most[0], now[0])
+            time.sleep(hold)
+            with lock:
+                now[0] -= 1
+
+    run_together(*[work] * threads)
+    return most[0]

@@ -7,6 +7,7 @@ import pytest
 
 from dongui import gate
 from dongui.school import hashing
+from tests.helpers import most_inside_at_once, run_together
 
 
 @pytest.fixture
@@ -18,34 +19,14 @@ def places():
     gate.set_places(0)
 
 
-def most_running_at_once(threads: int, work) -> int:
-    inside, most, lock = [0], [0], threading.Lock()
-
-    def run():
-        with gate.running():
-            with lock:
-                inside[0] += 1
-                most[0] = max(most[0], inside[0])
-            work()
-            with lock:
-                inside[0] -= 1
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(10)
-    return most[0]
-
-
 def test_no_more_than_the_places_run_at_once(places):
     places(2)
-    assert most_running_at_once(6, lambda: threading.Event().wait(0.05)) == 2
+    assert most_inside_at_once(6, gate.running, hold=0.05) == 2
 
 
 def test_no_places_means_no_limit(places):
     places(0)
-    assert most_running_at_once(4, lambda: threading.Event().wait(0.1)) == 4
+    assert most_inside_at_once(4, gate.running, hold=0.1) == 4
 
 
 def test_a_thread_that_steps_aside_lets_another_run(places):
@@ -62,11 +43,7 @@ def test_a_thread_that_steps_aside_lets_another_run(places):
         with gate.running():
             other_ran.set()
 
-    threads = [threading.Thread(target=signing_in), threading.Thread(target=page)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    run_together(signing_in, page)
     assert other_ran.is_set()
 
 
@@ -96,11 +73,7 @@ def test_a_password_check_gives_the_place_back_while_it_hashes(app, monkeypatch)
         with gate.running():
             page_ran.set()
 
-    threads = [threading.Thread(target=sign_in), threading.Thread(target=page)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    run_together(sign_in, page)
     assert page_ran.is_set()
 
 

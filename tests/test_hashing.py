@@ -3,7 +3,6 @@
 import subprocess
 import sys
 import threading
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -16,6 +15,7 @@ from dongui.models import User
 from dongui.school import hashing
 from dongui.school.accounts import reset_password
 from tests.conftest import PASSWORD, base_config, login
+from tests.helpers import most_inside_at_once
 
 # A small argon2id, so the tests stay quick; the default is argon2id:7168:5:1.
 SMALL_ARGON2 = "argon2id:1024:1:1"
@@ -87,23 +87,12 @@ def test_an_unknown_hash_method_is_refused_at_start(method):
 
 
 def most_at_once(app, threads: int) -> int:
-    inside, most, lock = [0], [0], threading.Lock()
-
-    def work():
+    @contextmanager
+    def in_a_slot():
         with app.app_context(), hashing.hash_slot():
-            with lock:
-                inside[0] += 1
-                most[0] = max(most[0], inside[0])
-            time.sleep(0.02)
-            with lock:
-                inside[0] -= 1
+            yield
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(10)
-    return most[0]
+    return most_inside_at_once(threads, in_a_slot)
 
 
 @pytest.mark.parametrize("app_config", [{"HASH_CONCURRENCY": 1}])

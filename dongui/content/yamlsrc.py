@@ -22,8 +22,6 @@ class LineList(list):
 
 
 def _construct_mapping(loader, node):
-    import yaml
-
     loader.flatten_mapping(node)
     data = LineDict()
     data.line = node.start_mark.line + 1
@@ -31,7 +29,9 @@ def _construct_mapping(loader, node):
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in data.key_lines:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            from yaml.constructor import ConstructorError  # loaded already: the loader is PyYAML's
+
+            raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         data.key_lines[key] = key_node.start_mark.line + 1
         data[key] = loader.construct_object(value_node, deep=True)
     return data

@@ -53,14 +53,6 @@ def _argon2(method: str) -> PasswordHasher:
     return _hashers[method]
 
 
-def check_method(method: str) -> None:
-    """Raise ValueError for a method neither argon2id nor Werkzeug can hash with (config check)."""
-    if method.startswith(ARGON2):
-        _argon2(method)
-    elif method.split(":")[0] not in ("scrypt", "pbkdf2"):
-        raise ValueError(f"unknown password hash method: {method!r}")
-
-
 _turn = threading.local()
 
 
