@@ -56,6 +56,16 @@ def test_bad_assignment_input_is_refused(app, client, setup):
         assert db.session.execute(sa.select(sa.func.count()).select_from(Assignment)).scalar_one() == 0
 
 
+def test_a_due_date_that_is_not_a_date_says_so_in_the_teachers_language(app, client, setup):
+    cls = setup["first"]
+    answer = client.post(f"/teach/classes/{cls}/assignments", data={"module": "sample", "due_on": "12월 1일"})
+    assert answer.status_code == 400
+    assert "날짜가 아니에요" in answer.get_data(as_text=True)
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    answer = client.post(f"/teach/classes/{cls}/assignments", data={"module": "sample", "due_on": "Dec 1"})
+    assert answer.status_code == 400 and "That is not a date" in answer.get_data(as_text=True)
+
+
 def test_sensitive_modules_show_the_counsellor_reminder(app, client, setup):
     page = client.get(f"/teach/classes/{setup['first']}/assignments").get_data(as_text=True)
     assert "상담" in page  # the standing reminder on the page

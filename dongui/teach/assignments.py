@@ -134,22 +134,18 @@ def assign(class_id):
     module = get_catalog().module(request.form.get("module", ""))
     if module is None or not module.for_students:
         abort(400)
-    due_on = parse_due_date(request.form.get("due_on", ""))
+    text = request.form.get("due_on", "").strip()
+    try:
+        due_on = date.fromisoformat(text) if text else None
+    except ValueError:  # a browser without a date picker sends what was typed
+        flash(str(ASSIGN_PROBLEMS[AssignProblem.BAD_DATE]), "error")
+        return render_assignments(classroom), 400
     assignment_ops.assign_module(classroom, module.slug, due_on, current_user)
     db.session.commit()
     flash(_("Saved."), "success")
     if module.order in assignment_ops.SENSITIVE_MODULE_ORDERS:
         flash(str(COUNSELLOR_FIRST), "info")
     return redirect(url_for("teach.assignments", class_id=class_id))
-
-
-def parse_due_date(value: str):
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        abort(400)
 
 
 @bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/<any(up, down, remove):action>")
