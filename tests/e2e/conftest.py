@@ -67,7 +67,7 @@ def live_server(tmp_path_factory):
             learner.must_change_password = True
         db.session.commit()
     LIVE_APPS.append(app)  # tests that need the live database's ids (test_every_page)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["QUICK_EXIT_URL"] = f"{base_url}/healthz"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -77,6 +77,26 @@ def live_server(tmp_path_factory):
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()
+
+
+def whole_responses(app):
+    """The app with every response read whole and closed before the server writes it.
+
+    Werkzeug's development server leaves a file response (a static icon) open when the
+    browser drops the connection mid-send, as it does when a page navigates away; the
+    file is then closed by the garbage collector with a ResourceWarning, which this
+    project's pytest settings make an error in whichever test is running at that moment.
+    """
+
+    def serve(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return serve
 
 
 @pytest.fixture(scope="session")
