@@ -84,6 +84,31 @@ def test_a_cached_dashboard_shows_a_new_attempt_on_the_very_next_request(app, wo
     assert "cell-not_started" in before and "cell-in_progress" in after  # at once
 
 
+def test_the_kept_grid_follows_the_sort_the_filter_the_language_and_the_data(app, world):
+    teacher, pupil = app.test_client(), app.test_client()
+    login(teacher, "teacher")
+    login(pupil, "pupil")
+    path = f"/teach/classes/{world['class']}"
+
+    def grid(query="", **headers) -> str:
+        page = teacher.get(path + query, headers=headers).get_data(as_text=True)
+        return page[page.index('<div class="table-wrap grid-wrap">') :]
+
+    def order(page: str) -> list[str]:
+        return re.findall(r'<th scope="row".*?<a href="[^"]+">([^<]+)</a>', page)
+
+    by_number, by_name = grid(), grid("?sort=name")
+    assert by_number == grid()  # a reload is the kept grid
+    assert order(by_name) == sorted(order(by_name)) and len(order(by_name)) == 2
+    assert "학생하나" in grid("?show=incomplete")
+    teacher.post("/lang", data={"lang": "en", "next": path})
+    assert "Progress of each student in each assigned module" in grid()
+
+    before = pupil_row(grid())
+    pupil.post("/learn/sample/quiz", data={"token": quiz_token(pupil), **RIGHT})
+    assert "cell-not_started" in before and "cell-in_progress" in pupil_row(grid())
+
+
 def test_the_school_report_answers_304_until_something_changes(app, world):
     admin, pupil = app.test_client(), app.test_client()
     login(admin, "boss")

@@ -3,6 +3,7 @@
 from flask import Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..content import get_catalog
 from ..exports import to_csv
@@ -42,12 +43,30 @@ def dashboard(class_id):
         "teach/dashboard.html",
         classroom=classroom,
         board=board,
-        rows=arrange(board, sort, only_incomplete),
         sort=sort,
         only_incomplete=only_incomplete,
-        render_cell=cell_renderer(),
+        grid=progress_grid(classroom, board, key, sort, only_incomplete),
     )
     return with_etag(make_response(page), etag)
+
+
+def progress_grid(classroom, board, key: tuple, sort: str, only_incomplete: bool) -> Markup | None:
+    """The dashboard's grid, made once per (dashboard key, sort, filter): most of the page's
+    rendering, and the same for every reload until the class's data moves on."""
+    if not (board.rows and board.columns):
+        return None
+    return cached(
+        (*key, "grid", sort, only_incomplete),
+        lambda: Markup(
+            render_template(
+                "teach/_progress_grid.html",
+                classroom=classroom,
+                board=board,
+                rows=arrange(board, sort, only_incomplete),
+                render_cell=cell_renderer(),
+            )
+        ),
+    )
 
 
 @bp.get("/classes/<int:class_id>/modules/<slug>")
