@@ -76,6 +76,14 @@ def return_large_blocks_to_the_system():
 return_large_blocks_to_the_system()
 
 
+def when_ready(server):
+    # In the master, after the app is loaded and before the first fork (dongui/warm.py).
+    from app import app
+    from dongui.warm import warm_up
+
+    warm_up(app)
+
+
 def post_fork(server, worker):
     # Connections must not be shared across forked workers: drop any the preloaded app opened.
     from app import app

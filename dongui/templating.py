@@ -1,12 +1,14 @@
 """What every template can use: locale, language switch, quick exit, help panel, formats."""
 
 import json
+import os
+from pathlib import Path
 
 from flask import current_app, g, render_template, request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import FileSystemBytecodeCache, pass_context
 from markupsafe import Markup
 
 from .content import get_catalog
@@ -111,7 +113,36 @@ def template_npgettext(context, message_context, singular, plural, n):
     return _translations(context).unpgettext(message_context, singular, plural, n)
 
 
+class KeptTemplates(FileSystemBytecodeCache):
+    """Compiled templates kept on disk beside the content cache, so that a start (the master's
+    warm-up, each worker's first pages, every `flask` command) loads them instead of compiling
+    them again: 5-14 ms a template. Jinja checks each against a hash of its source, so an edited
+    template is compiled afresh; one that cannot be written is served all the same."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def keep_compiled_templates(app) -> None:
+    """Where CONTENT_CACHE_DIR keeps the content (CONTENT_STRICT on), it keeps the compiled
+    templates too, in its `templates` folder; nothing is kept where that folder is not writable."""
+    cache_dir = app.config.get("CONTENT_CACHE_DIR")
+    if not cache_dir or not app.config.get("CONTENT_STRICT", True):
+        return
+    folder = Path(cache_dir) / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if os.access(folder, os.W_OK):
+        app.jinja_env.bytecode_cache = KeptTemplates(str(folder))
+
+
 def init_templating(app) -> None:
+    keep_compiled_templates(app)
     app.jinja_env.install_gettext_callables(
         template_gettext,
         template_ngettext,
