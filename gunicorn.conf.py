@@ -1,6 +1,7 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
 
-A worker per core with 4 threads each; an access log that records no query strings, percent-quotes
+A worker per core with 12 threads each (two running at once) and a hashing process of its own at a
+lower priority; an access log that records no query strings, percent-quotes
 every path, and never holds a request for an anonymous page (the question box, GET or POST).
 Settings can be overridden on the command line or with GUNICORN_CMD_ARGS.
 """
@@ -14,11 +15,14 @@ from gunicorn.glogging import Logger
 from dongui.anonymity import is_anonymous_path, quote_path
 
 bind = os.environ.get("DONGUI_BIND", "127.0.0.1:8000")
-# A worker per core, each with threads: a thread waiting for its turn to hash a password
-# (dongui/school/hashing.py) or for the database leaves the worker's other threads serving pages.
+# A worker per core, each with threads, of which two run at once (RUNNING_PER_WORKER,
+# dongui/gate.py). The others wait: for a place, or for a password hash, which the worker's
+# hashing process computes at a lower priority (dongui/school/hashing.py). At the bell a class's
+# sign-ins wait there, so a worker needs threads enough to go on serving pages meanwhile: with 4,
+# eight classes' sign-ins held every thread and pages queued behind them (bench/classload.py).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 12))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
@@ -88,9 +92,12 @@ def post_fork(server, worker):
     # Connections must not be shared across forked workers: drop any the preloaded app opened.
     from app import app
     from dongui.extensions import db
+    from dongui.school.hashing import start_hashing_process
 
     with app.app_context():
         db.engine.dispose()
+    # The worker is still one thread: the time to fork its hashing process.
+    start_hashing_process()
 
 
 def pre_fork(server, worker):

@@ -74,6 +74,7 @@ sys.path.insert(0, str(ROOT))
 from bench.browser import Browser, Failed  # noqa: E402
 from bench.machine import (  # noqa: E402
     NICE,
+    children,
     database_cpu,
     machine_busy,
     prioritize,
@@ -661,10 +662,11 @@ def serve_the_bell(
         pids = server_processes(server.pid)
         for _ in range(100):  # /healthz answers as soon as one worker is up: wait for them all
             time.sleep(0.2)
-            if len(now := server_processes(server.pid)) == len(pids) and len(pids) > 1:
+            if len(now := server_processes(server.pid)) == len(pids) and children(server.pid):
                 break
             pids = now
-        for _ in range(2 * len(pids)):  # every worker compiles the sign-in page before the bell
+        workers = len(children(server.pid))
+        for _ in range(2 * workers):  # every worker renders the sign-in page before the bell
             urllib.request.urlopen(f"{base}/login", timeout=30).read()
         before = {}
 
@@ -682,11 +684,11 @@ def serve_the_bell(
 
         idle_pss = pss_mib(pids)
         results = asyncio.run(
-            the_bell(port, classes, seeded, *passwords, workers=len(pids) - 1, ready=ready, sample=sample)
+            the_bell(port, classes, seeded, *passwords, workers=workers, ready=ready, sample=sample)
         )
         cpu_after, busy_after = server_cpu(server_processes(server.pid)), machine_busy()
         print(
-            f"  PSS of the server's {len(pids)} processes ({len(pids) - 1} workers): "
+            f"  PSS of the server's {len(pids)} processes ({workers} workers and what they started): "
             f"{idle_pss:.0f} MiB idle, {pss_mib(server_processes(server.pid)):.0f} MiB after the bell",
             flush=True,
         )
@@ -697,7 +699,7 @@ def serve_the_bell(
         server.wait(timeout=30)
     cpu = sum(cpu_after[pid] - before["server"].get(pid, 0.0) for pid in cpu_after)
     database = sum(database_after[pid] - before["database"].get(pid, 0.0) for pid in database_after)
-    return results, cpu, busy_after - before["machine"], bench_cpu, database, len(pids) - 1
+    return results, cpu, busy_after - before["machine"], bench_cpu, database, workers
 
 
 def run_classes(

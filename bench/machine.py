@@ -18,14 +18,24 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_processes(master: int) -> list[int]:
-    pids = [master]
+def children(pid: int) -> list[int]:
+    found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            if re.search(rf"^PPid:\s+{master}$", status.read_text(), re.M):
-                pids.append(int(status.parent.name))
+            if re.search(rf"^PPid:\s+{pid}$", status.read_text(), re.M):
+                found.append(int(status.parent.name))
         except OSError:
             continue
+    return found
+
+
+def server_processes(master: int) -> list[int]:
+    """gunicorn's master and every process under it: its workers and their hashing processes."""
+    pids, waiting = [master], [master]
+    while waiting:
+        below = children(waiting.pop())
+        pids += below
+        waiting += below
     return pids
 
 

@@ -53,9 +53,10 @@ def settings_from_environment(instance_path: Path) -> dict:
         # Random one-time passwords (about 49 bits) need less work per guess than a chosen
         # password; they are replaced at first sign-in. Keeps a 1,000-student import fast.
         "ONE_TIME_PASSWORD_HASH_METHOD": env("ONE_TIME_PASSWORD_HASH_METHOD", "scrypt:2048:8:1"),
-        # Hashes computed at once on this server, across its workers: one core stays free for
-        # pages when a class signs in at the bell. 0: no bound.
-        "HASH_CONCURRENCY": _env_int("HASH_CONCURRENCY", max(1, (os.cpu_count() or 2) - 1)),
+        # Hashes computed at once on this server, across its workers: one per core. Under gunicorn
+        # they run at a lower priority than pages (school/hashing.py), so a class signing in at
+        # the bell takes the cores the pages leave. 0: no bound.
+        "HASH_CONCURRENCY": _env_int("HASH_CONCURRENCY", os.cpu_count() or 1),
         # Requests of one worker running at once (dongui/gate.py); its other threads wait for a
         # place, or for a hash. 0: no limit.
         "RUNNING_PER_WORKER": _env_int("RUNNING_PER_WORKER", 2),

@@ -5,10 +5,12 @@ import importlib.util
 import io
 import logging
 import random
+import re
 import threading
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -249,3 +251,29 @@ def most_inside_at_once(threads: int, inside, hold: float = 0.02) -> int:
 
     run_together(*[work] * threads)
     return most[0]
+
+
+def child_processes(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if re.search(rf"^PPid:\s+{pid}$", status.read_text(), re.M):
+                found.append(int(status.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def has_ended(pid: int, seconds: float = 5.0) -> bool:
+    """Has the process exited within `seconds` (gone, or a zombie nobody has reaped yet)?"""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = re.search(r"^State:\s+(\S)", Path(f"/proc/{pid}/status").read_text(), re.M).group(1)
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False

@@ -3,6 +3,7 @@ submissions (duplicates included) make exactly one attempt per token on SQLite a
 
 Bounded: a handful of workers, a few hundred requests, timeouts on every call."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from dongui.demo import seed_demo
 from dongui.extensions import db
 from dongui.models import QuizAttempt
 from tests.conftest import PG_SKIP_REASON, PG_URL, TEST_SECRET_KEY
+from tests.helpers import child_processes, has_ended
 from tests.live import GUNICORN, Client, csrf_token, free_port, gunicorn
 
 PASSWORD = "live-demo-password"
@@ -70,6 +72,28 @@ def redis_url(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_each_worker_hashes_in_a_process_of_its_own_that_ends_with_the_server(tmp_path):
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    seeded_app(url)
+    pid_file = tmp_path / "gunicorn.pid"
+    with gunicorn(url, tmp_path / "server.log", workers=2, extra_args=("--pid", str(pid_file))) as base:
+        for number in (1, 2, 3, 4):
+            student = Client(base)
+            assert student.sign_in(f"demo-student{number:02d}", PASSWORD) == 200
+            assert student.request("/learn")[0] == 200
+        workers = child_processes(int(pid_file.read_text()))
+        assert len(workers) == 2
+        hashers = []
+        for worker in workers:
+            (hasher,) = child_processes(worker)
+            assert os.getpriority(os.PRIO_PROCESS, hasher) == min(
+                19, os.getpriority(os.PRIO_PROCESS, worker) + 10
+            )
+            hashers.append(hasher)
+    # gunicorn stopped within the fixture's 20 s, and each hashing process went with its worker
+    assert all(has_ended(hasher) for hasher in hashers)
 
 
 def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
