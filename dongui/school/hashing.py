@@ -235,13 +235,6 @@ def start_hashing_process() -> None:
         _process = HashingProcess()
 
 
-def stop_hashing_process() -> None:
-    global _process
-    if _process is not None:
-        _process.stop()
-        _process = None
-
-
 def method_family(password_hash: str) -> str:
     """What a hash was made with, coarsely: "argon2id", "scrypt", "pbkdf2"."""
     if password_hash.startswith(ARGON2_PREFIX):
