@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from ..content import Catalog
@@ -22,6 +22,7 @@ from ..school.letters import list_slips
 from ..school.participation import class_parts
 from ..school.progress import list_progress
 from ..school.status import ClassPart, Facts, Status, class_status, facts_of
+from ..school.versions import cached
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,25 @@ def _cell_html(locale: str, cell: Cell) -> Markup:
     markup is the `grid_cell` macro of templates/_macros/status.html."""
     macros = current_app.jinja_env.get_template("_macros/status.html").module
     return Markup(macros.grid_cell(cell))
+
+
+def progress_grid(classroom, board, key: tuple, sort: str, only_incomplete: bool) -> Markup | None:
+    """The dashboard's grid, made once per (dashboard key, sort, filter): most of the page's
+    rendering, and the same for every reload until the class's data moves on."""
+    if not (board.rows and board.columns):
+        return None
+    return cached(
+        (*key, "grid", sort, only_incomplete),
+        lambda: Markup(
+            render_template(
+                "teach/_progress_grid.html",
+                classroom=classroom,
+                board=board,
+                rows=arrange(board, sort, only_incomplete),
+                render_cell=cell_renderer(),
+            )
+        ),
+    )
 
 
 SORTS = {

@@ -3,7 +3,6 @@
 from flask import Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..content import get_catalog
 from ..exports import to_csv
@@ -22,7 +21,14 @@ from ..school.versions import cached
 from ..web import not_modified, page_etag, with_etag
 from . import bp
 from .analysis import SCORE_BANDS, build_module_report
-from .dashboard import arrange, build_dashboard, build_student_view, cell_renderer, dashboard_key
+from .dashboard import (
+    arrange,
+    build_dashboard,
+    build_student_view,
+    cell_renderer,
+    dashboard_key,
+    progress_grid,
+)
 from .queries import list_other_classes
 
 
@@ -48,25 +54,6 @@ def dashboard(class_id):
         grid=progress_grid(classroom, board, key, sort, only_incomplete),
     )
     return with_etag(make_response(page), etag)
-
-
-def progress_grid(classroom, board, key: tuple, sort: str, only_incomplete: bool) -> Markup | None:
-    """The dashboard's grid, made once per (dashboard key, sort, filter): most of the page's
-    rendering, and the same for every reload until the class's data moves on."""
-    if not (board.rows and board.columns):
-        return None
-    return cached(
-        (*key, "grid", sort, only_incomplete),
-        lambda: Markup(
-            render_template(
-                "teach/_progress_grid.html",
-                classroom=classroom,
-                board=board,
-                rows=arrange(board, sort, only_incomplete),
-                render_cell=cell_renderer(),
-            )
-        ),
-    )
 
 
 @bp.get("/classes/<int:class_id>/modules/<slug>")
