@@ -62,15 +62,23 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
-from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bell_school import (  # noqa: E402
+    CLASS_SIZE,
+    SEED,
+    STEPS,
+    count_attempts,
+    empty_database,
+    make_hashes,
+    passwords_for,
+    seed_classes,
+    table_names,
+)
 from bench.browser import Browser, Failed  # noqa: E402
 from bench.machine import (  # noqa: E402
     NICE,
@@ -85,8 +93,6 @@ from bench.machine import (  # noqa: E402
 )
 from bench.run import csrf_token, free_port  # noqa: E402
 
-CLASS_SIZE = 35
-STEPS = 7
 LEVELS = (1, 2, 4, 8, 12)
 MAX_CLASSES = max(LEVELS)
 THINK = (0.5, 2.0)
@@ -94,7 +100,6 @@ DASHBOARD_EVERY = 5.0
 SIGNIN_SECONDS = float(os.environ.get("BENCH_SIGNIN_SECONDS", "10"))
 DEADLINE = float(os.environ.get("BENCH_DEADLINE", "600"))
 ONE_ADDRESS = os.environ.get("BENCH_ONE_ADDRESS") == "1"  # the whole school behind one address
-SEED = int(os.environ.get("BENCH_SEED", "18"))
 SIGNIN_TARGET_MS = 1000.0
 OTHER_TARGET_MS = 300.0
 
@@ -115,199 +120,6 @@ LABELS = (
     "attempt page",
     "class dashboard",
 )
-
-
-# --- the database: students with real hashes -------------------------------------------------
-
-_hashing_app = None
-
-
-def _hash(password: str) -> str:
-    from dongui.school.accounts import hash_password
-
-    with _hashing_app.app_context():
-        return hash_password(password)
-
-
-def make_hashes(app, passwords: list[str]) -> list[str]:
-    """The app's own hash of each password, on every core (forked processes share the app)."""
-    global _hashing_app
-    _hashing_app = app
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=get_context("fork")) as pool:
-        return list(pool.map(_hash, passwords, chunksize=8))
-
-
-def passwords_for(count: int, prefix: str) -> list[str]:
-    rng = random.Random(f"{SEED}-{prefix}")
-    return [f"{prefix}-{n:03d}-{rng.getrandbits(40):010x}" for n in range(count)]
-
-
-def seed_classes(classes: int, student_hashes: list[str], teacher_hashes: list[str]) -> dict:
-    """One school, `classes` classes of 35 with a teacher each, every student module assigned,
-    the first one done last week (progress and an attempt), the second one today's lesson."""
-    import sqlalchemy as sa
-
-    from dongui.clock import utcnow
-    from dongui.content import get_catalog
-    from dongui.extensions import db
-    from dongui.models import (
-        Assignment,
-        Classroom,
-        ClassTeacher,
-        Enrollment,
-        ModuleProgress,
-        QuizAttempt,
-        Role,
-        School,
-        User,
-    )
-
-    now = utcnow()
-    modules = get_catalog().student_modules()
-    earlier, module = modules[0], modules[1]
-    if module.step_count != STEPS or module.last_required_step != STEPS:
-        raise SystemExit(f"the benchmark reads {STEPS} steps, but {module.slug} has {module.step_count}")
-    school = School(name="종소리 학교", slug="bell", timezone="Asia/Seoul", default_locale="ko")
-    db.session.add(school)
-    db.session.flush()
-    rows = [
-        {
-            "school_id": school.id,
-            "username": f"bell-t{c:02d}",
-            "display_name": f"교사{c:02d}",
-            "role": Role.TEACHER,
-            "password_hash": teacher_hashes[c],
-        }
-        for c in range(classes)
-    ]
-    rows += [
-        {
-            "school_id": school.id,
-            "username": f"bell-s{n:03d}",
-            "display_name": f"학생{n:03d}",
-            "role": Role.STUDENT,
-            "password_hash": student_hashes[n],
-        }
-        for n in range(classes * CLASS_SIZE)
-    ]
-    rows.append(
-        {
-            "school_id": school.id,
-            "username": "bell-warm",
-            "display_name": "준비",
-            "role": Role.STUDENT,
-            "password_hash": teacher_hashes[-1],
-        }
-    )  # in no class: warms the server up
-    for row in rows:
-        row.update(must_change_password=False, session_version=1, created_at=now)
-    db.session.execute(sa.insert(User), rows)
-    ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
-    db.session.execute(
-        sa.insert(Classroom),
-        [
-            {
-                "school_id": school.id,
-                "name": f"2학년 {c + 1}반",
-                "year": 2026,
-                "join_code": f"BELL{c:02d}",
-                "created_at": now,
-            }
-            for c in range(classes)
-        ],
-    )
-    class_ids = list(db.session.execute(sa.select(Classroom.id).order_by(Classroom.id)).scalars())
-    db.session.execute(
-        sa.insert(ClassTeacher),
-        [{"classroom_id": cid, "teacher_id": ids[f"bell-t{c:02d}"]} for c, cid in enumerate(class_ids)],
-    )
-    week_ago = now - timedelta(days=7)
-    assignments, enrollments, progress, attempts = [], [], [], []
-    for c, cid in enumerate(class_ids):
-        for position, each in enumerate(modules, start=1):
-            assignments.append(
-                {
-                    "classroom_id": cid,
-                    "module_slug": each.slug,
-                    "position": position,
-                    "due_on": (now + timedelta(days=position * 7 - 7)).date(),
-                    "assigned_at": now,
-                }
-            )
-        for number in range(1, CLASS_SIZE + 1):
-            user_id = ids[f"bell-s{c * CLASS_SIZE + number - 1:03d}"]
-            enrollments.append(
-                {"classroom_id": cid, "student_id": user_id, "number": number, "created_at": now}
-            )
-            progress.append(
-                {
-                    "user_id": user_id,
-                    "module_slug": earlier.slug,
-                    "started_at": week_ago,
-                    "last_step": earlier.step_count,
-                    "lesson_done_at": week_ago,
-                    "quiz_passed_at": week_ago,
-                    "best_score": 1.0,
-                    "attempts": 1,
-                    "content_hash": earlier.content_hash,
-                }
-            )
-            attempts.append(
-                {
-                    "user_id": user_id,
-                    "module_slug": earlier.slug,
-                    "content_hash": earlier.content_hash,
-                    "submitted_at": week_ago,
-                    "score": len(earlier.quiz.questions),
-                    "max_score": len(earlier.quiz.questions),
-                    "passed": True,
-                    "answers": {q.id: sorted(q.correct_ids) for q in earlier.quiz.questions},
-                    "submit_token": f"bell-{user_id}-{earlier.slug}",
-                }
-            )
-    for table, table_rows in (
-        (Assignment, assignments),
-        (Enrollment, enrollments),
-        (ModuleProgress, progress),
-        (QuizAttempt, attempts),
-    ):
-        db.session.execute(sa.insert(table), table_rows)
-    db.session.commit()
-    return {
-        "module": module.slug,
-        "class_ids": class_ids,
-        "student_ids": [ids[f"bell-s{n:03d}"] for n in range(classes * CLASS_SIZE)],
-    }
-
-
-def count_attempts(slug: str, student_ids: list[int]) -> dict[int, int]:
-    import sqlalchemy as sa
-
-    from dongui.extensions import db
-    from dongui.models import QuizAttempt
-
-    query = (
-        sa.select(QuizAttempt.user_id, sa.func.count())
-        .where(QuizAttempt.module_slug == slug)
-        .where(QuizAttempt.user_id.in_(student_ids))
-        .group_by(QuizAttempt.user_id)
-    )
-    return dict(db.session.execute(query).all())
-
-
-def table_names(engine) -> list[str]:
-    import sqlalchemy as sa
-
-    return sa.inspect(engine).get_table_names()
-
-
-def empty_database(engine) -> None:
-    """Drop every table (the migrations' and alembic_version) of the benchmark's database."""
-    import sqlalchemy as sa
-
-    metadata = sa.MetaData()
-    metadata.reflect(engine)
-    metadata.drop_all(engine)
 
 
 # --- the clients ---------------------------------------------------------------------------------
