@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from dongui import create_app
 from dongui.demo import seed_demo
 from dongui.extensions import db
-from dongui.models import QuizAttempt
+from dongui.models import QuizAttempt, User
+from dongui.school.hashing import make_hash
 from tests.conftest import PG_SKIP_REASON, PG_URL, TEST_SECRET_KEY
 from tests.helpers import child_processes, has_ended
 from tests.live import GUNICORN, Client, csrf_token, free_port, gunicorn
@@ -98,7 +99,15 @@ def test_each_worker_hashes_in_a_process_of_its_own_that_ends_with_the_server(tm
 
 def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
     url = f"sqlite:///{tmp_path / 'limits.db'}"
-    seeded_app(url)
+    app = seeded_app(url)
+    # Spread by construction: sync workers (one thread) take one request at a time, and each failed check of this
+    # slow hash (~0.2 s) keeps its worker busy while the other idle workers accept the rest. (A
+    # gthread worker accepts every connection it sees, so one of them may take all six.)
+    with app.app_context():
+        student = db.session.scalar(sa.select(User).filter_by(username="demo-student01"))
+        student.password_hash = make_hash(PASSWORD, "pbkdf2:sha256:1000000")
+        db.session.commit()
+        db.engine.dispose()
     log_path = tmp_path / "gunicorn.log"
     # The worker's pid in each access log line shows the attempts really went to several processes.
     with gunicorn(
@@ -107,7 +116,7 @@ def test_sign_in_limits_hold_across_workers_with_redis(tmp_path, redis_url):
         workers=4,
         RATELIMIT_STORAGE_URI=redis_url,
         LOGIN_LIMIT_PER_USERNAME="6 per 15 minutes",
-        extra_args=["--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s'],
+        extra_args=("--worker-class=sync", "--threads=1", "--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s'),
     ) as base:
         clients = []
         for _ in range(8):
