@@ -7,7 +7,9 @@ pages. (`bench/roster_files.py` measures reading hostile class list files.)
 Bounded: wrk with 10 connections for BENCH_SECONDS (default 10) per page, then one connection for
 half as long (the latency one user sees on an idle server); it starts and stops its own server.
 Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an empty database)
-instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's).
+instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's);
+BENCH_PAGES=dashboard,report measures only the pages whose names contain one of those words
+(and /healthz, which the ratios need), and skips the roster import.
 """
 
 import http.cookiejar
@@ -263,6 +265,13 @@ def main() -> int:
             ("school report (2,000)", gets("/admin", [admin])),
             ("quiz submission", quiz_requests(info["app"], students, info["student_ids"], slug)),
         ]
+        chosen = [word for word in os.environ.get("BENCH_PAGES", "").split(",") if word]
+        if chosen:
+            pages = [
+                (label, lines)
+                for label, lines in pages
+                if label == "/healthz" or any(w in label for w in chosen)
+            ]
         workers = len(worker_peak_rss_mb(server.pid))
         print(
             f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -285,11 +294,12 @@ def main() -> int:
             )
         peaks = worker_peak_rss_mb(server.pid)
         print(f"peak RSS per worker: {min(peaks):.0f}–{max(peaks):.0f} MB ({len(peaks)} workers)")
-        preview, confirm = time_roster_import(teacher, info["import_class"])
-        print(
-            f"{IMPORT_ROWS:,}-row roster import (CSV, CP949): preview {preview:.2f} s, confirm {confirm:.2f} s, "
-            f"total {preview + confirm:.2f} s"
-        )
+        if not chosen:
+            preview, confirm = time_roster_import(teacher, info["import_class"])
+            print(
+                f"{IMPORT_ROWS:,}-row roster import (CSV, CP949): preview {preview:.2f} s, "
+                f"confirm {confirm:.2f} s, total {preview + confirm:.2f} s"
+            )
         problems = [
             line
             for line in (workdir / "error.log").read_text().splitlines()
