@@ -28,11 +28,11 @@ DONE = datetime(2026, 11, 20, tzinfo=UTC)
 
 @contextmanager
 def statements_counted(engine):
-    """Yields a list that holds one entry per SQL statement run inside the block."""
+    """Yields a list that holds each SQL statement run inside the block, in order."""
     statements = []
 
-    def listener(*args, **kwargs):
-        statements.append(1)
+    def listener(_connection, _cursor, statement, *_args):
+        statements.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", listener)
     try:

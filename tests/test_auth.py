@@ -5,6 +5,7 @@ import pytest
 from dongui.extensions import db
 from dongui.models import Role, User
 from tests.conftest import PASSWORD, get_user, login
+from tests.helpers import statements_counted
 
 
 def test_sign_in_page_has_labelled_fields(client):
@@ -214,6 +215,17 @@ def test_session_ends_after_31_idle_minutes(client, make_user, clock):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "30분 동안 아무 활동이 없어서 로그아웃되었어요." in page
     assert client.get("/learn").status_code == 302
+
+
+def test_signing_in_is_being_seen_so_the_first_page_after_it_does_not_write_it(app, client, make_user, clock):
+    user_id = make_user(username="pupil")
+    assert login(client, "pupil").status_code == 302
+    assert get_user(app, user_id).last_seen_at == clock()
+    with app.app_context():
+        engine = db.engine
+    with statements_counted(engine) as statements:
+        assert client.get("/learn").status_code == 200
+    assert statements and not [statement for statement in statements if statement.startswith("UPDATE users")]
 
 
 def test_last_seen_is_written_at_most_every_few_minutes(app, client, make_user, clock):

@@ -15,7 +15,7 @@ from flask_login import current_user
 from ..extensions import db, limiter
 from ..models import normalize_username
 from ..safety import is_safe_next
-from ..school.accounts import authenticate
+from ..school.accounts import authenticate, record_seen
 from . import bp, throttle
 from .forms import LoginForm
 from .sessions import landing_url, sign_out_everywhere, start_session
@@ -67,7 +67,10 @@ def login():
             return render_template("auth/login.html", form=form), 429
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
-            db.session.commit()  # a password stored by an older method was hashed again
+            # Signing in is being seen; written with any new hash of an old password, so that the
+            # first page after it need not write.
+            record_seen(user)
+            db.session.commit()
             throttle.record_success(username, address)
             start_session(user)
             if user.must_change_password:
