@@ -1,6 +1,8 @@
 -- wrk script: cycle through prepared requests, one per line of the file given after "--":
 --   METHOD <tab> PATH <tab> COOKIE <tab> BODY
 -- so that ten signed-in clients (ten sessions) and one-time quiz tokens can be replayed.
+-- BENCH_NEW_CONNECTIONS=1 asks for a new connection per request ("Connection: close"), as
+-- gunicorn sees the requests behind the self-hosting guide's nginx.
 -- Threads start at different offsets and never share a line's turn. Prints one RESULT line.
 local lines = {}
 local position = 0
@@ -17,6 +19,7 @@ init = function(args)
     local method, path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
     local headers = {}
     if cookie ~= "" then headers["Cookie"] = cookie end
+    if os.getenv("BENCH_NEW_CONNECTIONS") == "1" then headers["Connection"] = "close" end
     if body ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
     table.insert(lines, wrk.format(method, path, headers, body ~= "" and body or nil))
   end

@@ -10,6 +10,12 @@ Needs wrk (apt-get install wrk). BENCH_DATABASE_URL measures on PostgreSQL (an e
 instead of SQLite; BENCH_WORKERS sets the gunicorn workers (default: gunicorn.conf.py's);
 BENCH_PAGES=dashboard,report measures only the pages whose names contain one of those words
 (and /healthz, which the ratios need), and skips the roster import.
+
+wrk keeps each of its connections open, and a gunicorn gthread worker keeps every connection it
+accepts: all ten may land on one worker, which then serves them on one core while the other
+idles (seen: 10 and 0, at half the requests/s). BENCH_NEW_CONNECTIONS=1 opens a connection per
+request instead, as behind the self-hosting guide's nginx (which speaks HTTP/1.0 to gunicorn and
+closes each connection), so every request goes to whichever worker accepts it first.
 """
 
 import http.cookiejar
@@ -275,7 +281,8 @@ def main() -> int:
         workers = len(worker_peak_rss_mb(server.pid))
         print(
             f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"gunicorn {workers} workers, wrk {CONNECTIONS} connections × {SECONDS} s per page, "
+            f"gunicorn {workers} workers, wrk {CONNECTIONS} connections × {SECONDS} s per page"
+            f"{' (a new connection per request)' if os.environ.get('BENCH_NEW_CONNECTIONS') == '1' else ''}, "
             f"{CLIENTS} signed-in students"
         )
         print(
