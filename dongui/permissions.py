@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from .content import get_catalog
 from .extensions import db
 from .models import Assignment, ClassQuestion, Classroom, District, Enrollment, QuizAttempt, Role, User
-from .school.classes import teaches
+from .school.classes import teaching
 
 
 def role_required(*roles: Role):
@@ -89,12 +89,15 @@ def get_classroom_or_404(class_id: int, admin_may_view: bool = False) -> Classro
 
     With `admin_may_view`, the school's admin may also open it, read-only (`can_edit` False).
     """
-    classroom = db.session.execute(
-        db.select(Classroom).where(Classroom.id == class_id, Classroom.school_id == current_user.school_id)
-    ).scalar_one_or_none()
-    if classroom is None:
+    found = db.session.execute(
+        db.select(Classroom, teaching(current_user.id)).where(
+            Classroom.id == class_id, Classroom.school_id == current_user.school_id
+        )
+    ).one_or_none()
+    if found is None:
         abort(404)
-    classroom.can_edit = teaches(current_user.id, class_id)
+    classroom, can_edit = found
+    classroom.can_edit = can_edit
     if not classroom.can_edit and not (admin_may_view and current_user.role == Role.ADMIN):
         abort(404)
     return classroom

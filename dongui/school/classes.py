@@ -53,6 +53,12 @@ def regenerate_join_code(classroom: Classroom) -> str:
     return classroom.join_code
 
 
+def teaching(teacher_id: int):
+    """A column for a query of classrooms: does this person teach the class? (Read with the
+    class itself, in the same statement.)"""
+    return sa.exists().where(ClassTeacher.classroom_id == Classroom.id, ClassTeacher.teacher_id == teacher_id)
+
+
 def teaches(teacher_id: int, classroom_id: int) -> bool:
     return (
         db.session.execute(
