@@ -208,6 +208,39 @@ def collect_from_bulk(state) -> None:
             touched.add_school(school_id)
 
 
+def _expanding(name: str):
+    return sa.bindparam(name, expanding=True)
+
+
+# Built once: a statement made afresh for every commit cost about as much as running it.
+_BUMP_CLASSES = (
+    sa.update(Classroom)
+    .where(
+        sa.or_(
+            Classroom.id.in_(_expanding("classes")),
+            Classroom.id.in_(
+                sa.select(Enrollment.classroom_id).where(Enrollment.student_id.in_(_expanding("everyone")))
+            ),
+            Classroom.school_id.in_(_expanding("whole_schools")),
+        )
+    )
+    .values(data_version=Classroom.data_version + 1)
+    .execution_options(synchronize_session=False)
+)
+_BUMP_SCHOOLS = (
+    sa.update(School)
+    .where(
+        sa.or_(
+            School.id.in_(_expanding("schools")),
+            School.id.in_(sa.select(Classroom.school_id).where(Classroom.id.in_(_expanding("classes")))),
+            School.id.in_(sa.select(User.school_id).where(User.id.in_(_expanding("people")))),
+        )
+    )
+    .values(data_version=School.data_version + 1)
+    .execution_options(synchronize_session=False)
+)
+
+
 def bump_before_commit(session: Session) -> None:
     """Move on the versions of every class and school the transaction touched, last thing
     before it commits: the rows stay locked for no longer than the commit, and every
@@ -216,40 +249,27 @@ def bump_before_commit(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
         return
+    classes = sorted(touched.classes)
     people = sorted(touched.people)
-    everyone = sorted(touched.people | touched.pupils)
-    schools = sorted(touched.schools | touched.whole_schools)
     session.info[_BUMPING] = True
     try:
         session.execute(
-            sa.update(Classroom)
-            .where(
-                sa.or_(
-                    Classroom.id.in_(sorted(touched.classes)),
-                    Classroom.id.in_(
-                        sa.select(Enrollment.classroom_id).where(Enrollment.student_id.in_(everyone))
-                    ),
-                    Classroom.school_id.in_(sorted(touched.whole_schools)),
-                )
-            )
-            .values(data_version=Classroom.data_version + 1),
-            execution_options={"synchronize_session": False},
+            _BUMP_CLASSES,
+            {
+                "classes": classes,
+                "everyone": sorted(touched.people | touched.pupils),
+                "whole_schools": sorted(touched.whole_schools),
+            },
         )
-        if not (schools or touched.classes or people):
+        if not (touched.schools or touched.whole_schools or classes or people):
             return
         session.execute(
-            sa.update(School)
-            .where(
-                sa.or_(
-                    School.id.in_(schools),
-                    School.id.in_(
-                        sa.select(Classroom.school_id).where(Classroom.id.in_(sorted(touched.classes)))
-                    ),
-                    School.id.in_(sa.select(User.school_id).where(User.id.in_(people))),
-                )
-            )
-            .values(data_version=School.data_version + 1),
-            execution_options={"synchronize_session": False},
+            _BUMP_SCHOOLS,
+            {
+                "schools": sorted(touched.schools | touched.whole_schools),
+                "classes": classes,
+                "people": people,
+            },
         )
     finally:
         session.info.pop(_BUMPING, None)
