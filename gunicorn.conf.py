@@ -1,8 +1,9 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
 
-A worker per core with 12 threads each (two running at once) and a hashing process of its own at a
-lower priority; an access log that records no query strings, percent-quotes
-every path, and never holds a request for an anonymous page (the question box, GET or POST).
+A worker per core with 12 threads each (two running at once), taking a new connection only while
+it has room, and a hashing process of its own at a lower priority; an access log that records no
+query strings, percent-quotes every path, and never holds a request for an anonymous page (the
+question box, GET or POST).
 Settings can be overridden on the command line or with GUNICORN_CMD_ARGS.
 """
 
@@ -21,7 +22,9 @@ bind = os.environ.get("DONGUI_BIND", "127.0.0.1:8000")
 # sign-ins wait there, so a worker needs threads enough to go on serving pages meanwhile: with 4,
 # eight classes' sign-ins held every thread and pages queued behind them (bench/classload.py).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-worker_class = "gthread"
+# gunicorn's gthread worker, except that it takes a new connection only while it has a running
+# place free (dongui/serving.py): new connections wait in one queue for whichever worker is free.
+worker_class = "dongui.serving.RoomWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", 12))
 timeout = 30
 graceful_timeout = 30

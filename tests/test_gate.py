@@ -47,6 +47,23 @@ def test_a_thread_that_steps_aside_lets_another_run(places):
     assert other_ran.is_set()
 
 
+def test_a_thread_stepping_aside_is_counted_and_announced(places):
+    """What the worker class (dongui/serving.py) reads to know whether it has room."""
+    places(1)
+    announced = []
+    gate.call_when_aside(lambda: announced.append(gate.aside_count()))
+    try:
+        with gate.running():
+            assert gate.aside_count() == 0
+            with gate.stepped_aside():
+                assert gate.aside_count() == 1
+            assert gate.aside_count() == 0
+    finally:
+        gate.call_when_aside(None)
+    assert announced == [1]
+    assert gate.place_count() == 1
+
+
 def test_a_thread_holding_a_place_does_not_wait_for_a_second(places):
     places(1)
     with gate.running(), gate.running():
