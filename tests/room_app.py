@@ -1,7 +1,8 @@
 """A WSGI app for tests/test_serving.py, served by gunicorn with dongui.serving.RoomWorker: one
 running place per worker; /hold/<name> runs (holding its place) until the file <name> appears
 in ROOM_TEST_DIR, /aside/<name> waits for it stepped aside, /release/<name> makes the file.
-Each request first writes "started-<name>" with its worker's pid. Waits end after 20 s."""
+Each request first writes "started-<action>-<name>" with its worker's pid (before it takes a
+place). Waits end after 20 s."""
 
 import os
 import time
@@ -23,9 +24,9 @@ def wait_for(path: Path) -> str:
 
 
 def app(environ, start_response):
+    _empty, action, name = environ["PATH_INFO"].split("/", 2)
+    (FOLDER / f"started-{action}-{name}").write_text(str(os.getpid()))  # before it takes a place
     with gate.running():
-        _empty, action, name = environ["PATH_INFO"].split("/", 2)
-        (FOLDER / f"started-{name}").write_text(str(os.getpid()))
         if action == "hold":
             answer = wait_for(FOLDER / name)
         elif action == "aside":
