@@ -39,22 +39,11 @@ def passwords_for(count: int, prefix: str) -> list[str]:
 def seed_classes(classes: int, student_hashes: list[str], teacher_hashes: list[str]) -> dict:
     """One school, `classes` classes of 35 with a teacher each, every student module assigned,
     the first one done last week (progress and an attempt), the second one today's lesson."""
-    import sqlalchemy as sa
-
+    from bench.seed import add_classes, add_people, assignments_of, insert_all
     from dongui.clock import utcnow
     from dongui.content import get_catalog
     from dongui.extensions import db
-    from dongui.models import (
-        Assignment,
-        Classroom,
-        ClassTeacher,
-        Enrollment,
-        ModuleProgress,
-        QuizAttempt,
-        Role,
-        School,
-        User,
-    )
+    from dongui.models import Assignment, Enrollment, ModuleProgress, QuizAttempt, Role, School
 
     now = utcnow()
     modules = get_catalog().student_modules()
@@ -93,41 +82,19 @@ def seed_classes(classes: int, student_hashes: list[str], teacher_hashes: list[s
             "password_hash": teacher_hashes[-1],
         }
     )  # in no class: warms the server up
-    for row in rows:
-        row.update(must_change_password=False, session_version=1, created_at=now)
-    db.session.execute(sa.insert(User), rows)
-    ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
-    db.session.execute(
-        sa.insert(Classroom),
+    ids = add_people(rows, now)
+    class_ids = add_classes(
         [
-            {
-                "school_id": school.id,
-                "name": f"2학년 {c + 1}반",
-                "year": 2026,
-                "join_code": f"BELL{c:02d}",
-                "created_at": now,
-            }
+            {"school_id": school.id, "name": f"2학년 {c + 1}반", "join_code": f"BELL{c:02d}"}
             for c in range(classes)
         ],
-    )
-    class_ids = list(db.session.execute(sa.select(Classroom.id).order_by(Classroom.id)).scalars())
-    db.session.execute(
-        sa.insert(ClassTeacher),
-        [{"classroom_id": cid, "teacher_id": ids[f"bell-t{c:02d}"]} for c, cid in enumerate(class_ids)],
+        [ids[f"bell-t{c:02d}"] for c in range(classes)],
+        now,
     )
     week_ago = now - timedelta(days=7)
     assignments, enrollments, progress, attempts = [], [], [], []
     for c, cid in enumerate(class_ids):
-        for position, each in enumerate(modules, start=1):
-            assignments.append(
-                {
-                    "classroom_id": cid,
-                    "module_slug": each.slug,
-                    "position": position,
-                    "due_on": (now + timedelta(days=position * 7 - 7)).date(),
-                    "assigned_at": now,
-                }
-            )
+        assignments += assignments_of(cid, modules, now, first_due_days=0)
         for number in range(1, CLASS_SIZE + 1):
             user_id = ids[f"bell-s{c * CLASS_SIZE + number - 1:03d}"]
             enrollments.append(
@@ -159,13 +126,9 @@ def seed_classes(classes: int, student_hashes: list[str], teacher_hashes: list[s
                     "submit_token": f"bell-{user_id}-{earlier.slug}",
                 }
             )
-    for table, table_rows in (
-        (Assignment, assignments),
-        (Enrollment, enrollments),
-        (ModuleProgress, progress),
-        (QuizAttempt, attempts),
-    ):
-        db.session.execute(sa.insert(table), table_rows)
+    insert_all(
+        {Assignment: assignments, Enrollment: enrollments, ModuleProgress: progress, QuizAttempt: attempts}
+    )
     db.session.commit()
     return {
         "module": module.slug,

@@ -33,6 +33,47 @@ def last_seen(rng: random.Random, now):
     return None if rng.random() < 0.05 else now - timedelta(seconds=rng.randrange(14 * 24 * 3600))
 
 
+def add_people(rows: list[dict], now) -> dict[str, int]:
+    """Insert users in bulk, with what every seeded account shares; returns username → id."""
+    for row in rows:
+        row.update(must_change_password=False, session_version=1, created_at=now)
+    db.session.execute(sa.insert(User), rows)
+    return dict(db.session.execute(sa.select(User.username, User.id)).all())
+
+
+def add_classes(rows: list[dict], teacher_ids: list[int], now) -> list[int]:
+    """Insert classes in bulk, each with its teacher (in the same order); returns their ids."""
+    db.session.execute(sa.insert(Classroom), [{**row, "year": 2026, "created_at": now} for row in rows])
+    class_ids = list(db.session.execute(sa.select(Classroom.id).order_by(Classroom.id)).scalars())
+    db.session.execute(
+        sa.insert(ClassTeacher),
+        [{"classroom_id": cid, "teacher_id": tid} for cid, tid in zip(class_ids, teacher_ids, strict=True)],
+    )
+    return class_ids
+
+
+def assignments_of(class_id: int, modules, now, first_due_days: int) -> list[dict]:
+    """Every module assigned to the class in order, one a week, the first due in
+    `first_due_days` days (negative: already past)."""
+    return [
+        {
+            "classroom_id": class_id,
+            "module_slug": module.slug,
+            "position": position,
+            "due_on": (now + timedelta(days=first_due_days + (position - 1) * 7)).date(),
+            "assigned_at": now,
+        }
+        for position, module in enumerate(modules, start=1)
+    ]
+
+
+def insert_all(tables: dict) -> None:
+    """Bulk-insert each model's rows, in the order given."""
+    for model, rows in tables.items():
+        if rows:
+            db.session.execute(sa.insert(model), rows)
+
+
 def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
     rng = random.Random(7)
     now = utcnow()
@@ -72,25 +113,14 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
         }
         for n in range(students)
     ]
-    for row in users:
-        row.update(must_change_password=False, session_version=1, created_at=now)
-    db.session.execute(sa.insert(User), users)
-    ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
-    class_rows = [
-        {
-            "school_id": school.id,
-            "name": f"{c // 10 + 1}학년 {c % 10 + 1}반",
-            "year": 2026,
-            "join_code": f"B{c:05d}",
-            "created_at": now,
-        }
-        for c in range(classes)
-    ]
-    db.session.execute(sa.insert(Classroom), class_rows)
-    class_ids = list(db.session.execute(sa.select(Classroom.id).order_by(Classroom.id)).scalars())
-    db.session.execute(
-        sa.insert(ClassTeacher),
-        [{"classroom_id": cid, "teacher_id": ids[f"bench-t{c:02d}"]} for c, cid in enumerate(class_ids)],
+    ids = add_people(users, now)
+    class_ids = add_classes(
+        [
+            {"school_id": school.id, "name": f"{c // 10 + 1}학년 {c % 10 + 1}반", "join_code": f"B{c:05d}"}
+            for c in range(classes)
+        ],
+        [ids[f"bench-t{c:02d}"] for c in range(classes)],
+        now,
     )
     rest = students - BIG_CLASS
     sizes = [BIG_CLASS] + [
@@ -99,16 +129,7 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
     enrollments, progress, attempts, assignments = [], [], [], []
     student_no = 0
     for cid, size in zip(class_ids, sizes, strict=True):
-        for position, module in enumerate(modules, start=1):
-            assignments.append(
-                {
-                    "classroom_id": cid,
-                    "module_slug": module.slug,
-                    "position": position,
-                    "due_on": (now + timedelta(days=position * 7 - 20)).date(),
-                    "assigned_at": now,
-                }
-            )
+        assignments += assignments_of(cid, modules, now, first_due_days=-13)
         for number in range(1, size + 1):
             user_id = ids[f"bench-s{student_no:04d}"]
             student_no += 1
@@ -148,13 +169,9 @@ def seed(students: int = STUDENTS, classes: int = CLASSES) -> dict:
                         "submit_token": f"b{user_id}-{module.slug}",
                     }
                 )
-    for table, rows in (
-        (Enrollment, enrollments),
-        (Assignment, assignments),
-        (ModuleProgress, progress),
-        (QuizAttempt, attempts),
-    ):
-        db.session.execute(sa.insert(table), rows)
+    insert_all(
+        {Enrollment: enrollments, Assignment: assignments, ModuleProgress: progress, QuizAttempt: attempts}
+    )
     # An empty class of the first teacher, for the roster-import measurement.
     import_class = db.session.execute(
         sa.insert(Classroom)
