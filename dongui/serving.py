@@ -25,7 +25,7 @@ LONGEST_WAIT = 0.05  # seconds
 class RoomWorker(ThreadWorker):
     def init_process(self):
         self.in_hand = 0  # requests handed to the threads and not finished (main thread only)
-        self.full_since = None  # when the worker last had no room, or took a connection without
+        self.full_since = None  # since when it has had no room (reset when it takes one anyway)
         # A request stepping aside makes room without any event the main loop would see.
         gate.call_when_aside(lambda: self.method_queue.defer(self.look_for_room))
         super().init_process()
