@@ -25,6 +25,7 @@ def create_app(test_config=None) -> Flask:
 
 
 def init_extensions(app: Flask) -> None:
+    from .connections import tune_connections
     from .dbcli import MIGRATIONS_DIR
     from .extensions import babel, csrf, db, init_migrations, limiter, login_manager
     from .i18n import select_locale, select_timezone
@@ -32,7 +33,7 @@ def init_extensions(app: Flask) -> None:
     from .school.versions import watch as watch_data_versions
 
     db.init_app(app)
-    _tune_sqlite(app, db)
+    tune_connections(app, db)
     watch_data_versions(db.session)
     init_migrations(app, db, directory=MIGRATIONS_DIR)
     login_manager.init_app(app)
@@ -47,26 +48,6 @@ def init_extensions(app: Flask) -> None:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
-
-def _tune_sqlite(app: Flask, db) -> None:
-    """WAL, a busy timeout, foreign keys and secure delete on every SQLite connection (erased
-    rows are overwritten with zeros, not left in free pages: school/privacy.py)."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
-    import sqlalchemy as sa
-
-    with app.app_context():
-        engine = db.engine
-
-    @sa.event.listens_for(engine, "connect")
-    def set_pragmas(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
 
 
 def init_content(app: Flask) -> None:

@@ -102,7 +102,6 @@ def running_content_check(argv=None) -> bool:
 
 
 FIXED_SETTINGS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "dongui_session",
