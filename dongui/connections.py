@@ -1,19 +1,21 @@
 """How the app's database connections are set up and checked before reuse.
 
 SQLite: pragmas on every new connection; a file cannot drop a connection, so nothing is checked.
-A database server: a connection coming back from the pool is pinged only when it has sat idle.
+A database server: a connection coming back from the pool is pinged only when it has sat idle,
+or when the server has written to it while it sat in the pool.
 """
 
+import select
 import time
 
 import sqlalchemy as sa
 
-# A connection used again within this many seconds is not pinged. Pinging every checkout
-# (SQLAlchemy's pool_pre_ping) is a round trip on every request: 0.25 ms of a lesson step's
-# 2.8 ms on PostgreSQL. What a ping guards against, a connection closed by an idle timeout or a
-# restart while the pool was quiet, needs the connection to have sat idle. A restart in the middle
-# of steady use fails the one request that meets it, and SQLAlchemy then replaces the pool's
-# other connections ("disconnect handling, optimistic", in its pooling guide).
+# A connection used again within this many seconds is pinged only if the server has written to it
+# meanwhile. Pinging every checkout (SQLAlchemy's pool_pre_ping) is a round trip on every
+# request: 0.25 ms of a lesson step's 2.8 ms on PostgreSQL. A server that ends a connection (a
+# restart, pg_terminate_backend) sends its last message and closes the socket, which a system call
+# sees without a round trip; a connection that went quiet for long may have been dropped on the
+# way (a firewall's idle timeout) without a word, so that one is pinged.
 PING_AFTER_IDLE_SECONDS = 2.0
 
 
@@ -27,8 +29,8 @@ def tune_connections(app, db) -> None:
         dialect = engine.dialect
 
         @sa.event.listens_for(engine, "checkout")
-        def ping_if_idle(dbapi_connection, record, _proxy):
-            if has_sat_idle(record):
+        def ping_if_idle_or_spoken_to(dbapi_connection, record, _proxy):
+            if has_sat_idle(record) or has_word_waiting(dbapi_connection):
                 ping(dialect, dbapi_connection)
 
 
@@ -50,6 +52,20 @@ def note_idle_since(_dbapi_connection, record) -> None:
 def has_sat_idle(record) -> bool:
     idle_since = record.info.get("idle_since")  # none: a new connection
     return idle_since is not None and time.monotonic() - idle_since >= PING_AFTER_IDLE_SECONDS
+
+
+def has_word_waiting(dbapi_connection) -> bool:
+    """Whether the server wrote to a connection nobody is using: it ended it, as a rule (a
+    notice or a notification is read by the ping, which then succeeds)."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        poller = select.poll()
+        poller.register(fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except Exception:  # no socket left to ask (each driver says so its own way)
+        return True  # the ping finds out, and the pool replaces the connection
 
 
 def ping(dialect, dbapi_connection) -> None:

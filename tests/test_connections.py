@@ -1,5 +1,6 @@
-"""Database connections: a pooled connection is pinged before reuse only after it sat idle, and a
-connection the server dropped while idle is replaced without the request seeing an error."""
+"""Database connections: a pooled connection is pinged before reuse only after it sat idle or when
+the server wrote to it, and a connection the server ended is replaced without the request seeing
+an error."""
 
 import pytest
 import sqlalchemy as sa
@@ -56,10 +57,12 @@ def test_a_connection_that_sat_idle_is_pinged(server_app, pings, monkeypatch):
 
 
 def terminate(pid: int) -> None:
-    """Close a backend from outside, as a database restart or an idle timeout does."""
+    """End a backend from outside, as a database restart does, and wait until it has gone."""
     engine = sa.create_engine(PG_URL, poolclass=sa.pool.NullPool)
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        assert connection.execute(
+            sa.text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}
+        ).scalar_one()
 
 
 def test_a_connection_dropped_while_idle_is_replaced_before_use(server_app, monkeypatch):
@@ -69,9 +72,18 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(server_app, monk
     assert backend_pid(server_app) != dropped  # no error: the ping found it closed
 
 
-def test_without_the_ping_a_dropped_connection_fails_its_request(server_app, monkeypatch):
-    """The scenario above is real: a connection used moments ago is not pinged, so the request
-    that meets a dropped one fails once, and the pool then starts afresh."""
+def test_a_connection_the_server_ended_moments_ago_is_replaced_before_use(server_app, pings):
+    """Not idle long enough to be pinged for that, but the server's last words are waiting on it."""
+    dropped = backend_pid(server_app)
+    terminate(dropped)
+    assert backend_pid(server_app) != dropped  # no error
+    assert len(pings) == 1
+
+
+def test_without_a_look_at_the_socket_that_connection_fails_its_request(server_app, monkeypatch):
+    """What the test above relies on: unpinged, a connection the server ended fails the request
+    that meets it (once: the pool then starts afresh)."""
+    monkeypatch.setattr(connections, "has_word_waiting", lambda _connection: False)
     dropped = backend_pid(server_app)
     terminate(dropped)
     with pytest.raises(sa.exc.OperationalError), server_app.app_context():
