@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, RequestRedirect
 
 # The declaration. learn.class_questions: a class's anonymous question box, GET and POST.
-# learn.check: a class's before-and-after check (school/checks.py), GET and POST.
+# learn.check: a class's before-and-after check (school/checks/), GET and POST.
 ANONYMOUS_ENDPOINTS = frozenset({"learn.class_questions", "learn.check"})
 
 # The url map the path matcher routes with (the app's own, set by `register_url_map`). Every

@@ -105,7 +105,7 @@ class School(db.Model):
     # must still pass its quiz (online, or on paper as the teacher records).
     participation_completes: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The before-and-after check: the fewest answers a class's before and after must each have
-    # for anyone to see results (k; never below school/checks.py's MIN_ANSWERS).
+    # for anyone to see results (k; never below MIN_ANSWERS in school/checks/).
     check_min_answers: Mapped[int] = mapped_column(default=10, server_default="10")
     # Moves on with every write that changes the school report (school/versions.py): the
     # report's cache and ETag are keyed by it.
@@ -463,7 +463,7 @@ class LetterSlip(db.Model):
 
 
 class CheckPhase(enum.StrEnum):
-    """The two halves of a class's before-and-after check (school/checks.py)."""
+    """The two halves of a class's before-and-after check (school/checks/)."""
 
     BEFORE = "before"  # before the class's first assigned module
     AFTER = "after"  # after its last
@@ -476,7 +476,7 @@ class CheckMark(db.Model):
     """That a student is done with one half of a class's check, so they are not asked again.
 
     Says nothing else: not whether they answered or skipped, not when, not what; nothing links
-    it to an answer (school/checks.py)."""
+    it to an answer (school/checks/answering.py)."""
 
     __tablename__ = "check_marks"
 
@@ -492,7 +492,7 @@ class PendingCheckAnswers(db.Model):
     half, holding the waiting answer sets as a list in random order (each new one goes in at a
     random place). There is no row per student, so neither the table's order nor a backup's says
     who came when. The school's daily release adds them to check_tallies once there are at least
-    k of them, and deletes them here (school/checks.py)."""
+    k of them, and deletes them here (school/checks/release.py)."""
 
     __tablename__ = "pending_check_answers"
 

@@ -26,7 +26,10 @@ from dongui.models import (
     School,
     User,
 )
-from dongui.school import checks
+from dongui.school.checks import min_answers
+from dongui.school.checks.answering import read_answers
+from dongui.school.checks.asking import open_phase
+from dongui.school.checks.results import build_results, difference_interval, wilson_interval
 from tests.conftest import FIXTURE_CONTENT, login, release_questions
 
 DONE = datetime(2026, 11, 20, tzinfo=UTC)
@@ -64,14 +67,14 @@ def survey_of(scale=4, aims=("agree",) * 6) -> Survey:
 def test_the_interval_of_the_change_is_newcombes_hybrid_score_interval(
     after, n_after, before, n_before, low, high
 ):
-    change, got_low, got_high = checks.difference_interval(after, n_after, before, n_before)
+    change, got_low, got_high = difference_interval(after, n_after, before, n_before)
     assert change == pytest.approx(after / n_after - before / n_before)
     assert (round(got_low, 4), round(got_high, 4)) == (low, high)
 
 
 def test_the_wilson_interval_of_one_share():
-    assert [round(x, 4) for x in checks.wilson_interval(81, 263)] == [0.2553, 0.3662]  # Newcombe 1998a
-    assert checks.wilson_interval(0, 0) == (0.0, 1.0)
+    assert [round(x, 4) for x in wilson_interval(81, 263)] == [0.2553, 0.3662]  # Newcombe 1998a
+    assert wilson_interval(0, 0) == (0.0, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -91,17 +94,17 @@ def test_the_wilson_interval_of_one_share():
     ],
 )
 def test_who_is_asked_and_when(assigned, excused, started, completed, done, expected):
-    phase = checks.open_phase(assigned, excused, started, completed, {CheckPhase(d) for d in done})
+    phase = open_phase(assigned, excused, started, completed, {CheckPhase(d) for d in done})
     assert phase == (CheckPhase(expected) if expected else None)
 
 
 def test_answers_are_points_of_the_scale_or_blank():
     survey = survey_of(scale=5)
     form = {"item-s1": "1", "item-s2": "5", "item-s3": "", "item-s4": " 3 "}
-    assert checks.read_answers(survey, form) == {"s1": 1, "s2": 5, "s3": 0, "s4": 3, "s5": 0, "s6": 0}
+    assert read_answers(survey, form) == {"s1": 1, "s2": 5, "s3": 0, "s4": 3, "s5": 0, "s6": 0}
     for bad in ("6", "0", "-1", "x", "2.5"):
         with pytest.raises(ValueError):
-            checks.read_answers(survey, {"item-s1": bad})
+            read_answers(survey, {"item-s1": bad})
 
 
 def tallies(before_sets, after_sets, before=None, after=None, item="s1"):
@@ -116,17 +119,17 @@ def tallies(before_sets, after_sets, before=None, after=None, item="s1"):
     "before, after, shown", [(9, 30, False), (30, 9, False), (10, 10, True), (0, 0, False)]
 )
 def test_results_show_only_when_both_halves_reach_k(before, after, shown):
-    assert checks.build_results(survey_of(), 10, tallies(before, after)).shown is shown
+    assert build_results(survey_of(), 10, tallies(before, after)).shown is shown
 
 
 def test_k_is_the_schools_setting_never_below_five():
-    assert checks.min_answers(School(check_min_answers=10)) == 10
-    assert checks.min_answers(School(check_min_answers=3)) == 5
-    assert checks.min_answers(School(check_min_answers=25)) == 25
+    assert min_answers(School(check_min_answers=10)) == 10
+    assert min_answers(School(check_min_answers=3)) == 5
+    assert min_answers(School(check_min_answers=25)) == 25
 
 
 def test_agreement_is_the_top_two_points_and_the_verdict_follows_the_aim():
-    four = checks.build_results(
+    four = build_results(
         survey_of(4, aims=("disagree",) + ("agree",) * 5),
         10,
         tallies(20, 20, before={1: 2, 2: 2, 3: 8, 4: 8}, after={1: 10, 2: 8, 3: 1, 4: 1, 0: 0}),
@@ -136,11 +139,11 @@ def test_agreement_is_the_top_two_points_and_the_verdict_follows_the_aim():
     change, low, high = item.change
     assert change == pytest.approx(-0.7) and high < 0
     assert item.verdict == "aim"  # disagreement was the aim, and agreement fell
-    five = checks.build_results(survey_of(5), 10, tallies(12, 12, before={3: 12}, after={4: 6, 5: 6, 0: 0}))
+    five = build_results(survey_of(5), 10, tallies(12, 12, before={3: 12}, after={4: 6, 5: 6, 0: 0}))
     assert (five.items[0].agree_before, five.items[0].agree_after, five.items[0].verdict) == (0, 12, "aim")
-    unclear = checks.build_results(survey_of(), 10, tallies(10, 10, before={3: 5, 1: 5}, after={3: 6, 1: 4}))
+    unclear = build_results(survey_of(), 10, tallies(10, 10, before={3: 5, 1: 5}, after={3: 6, 1: 4}))
     assert unclear.items[0].verdict == "unclear"
-    blank = checks.build_results(survey_of(), 10, tallies(10, 10, before={0: 10}, after={3: 10}))
+    blank = build_results(survey_of(), 10, tallies(10, 10, before={0: 10}, after={3: 10}))
     assert blank.items[0].change is None and blank.items[0].verdict == "unclear"
 
 

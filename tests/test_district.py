@@ -377,7 +377,7 @@ def test_kept_figures_read_back_as_counted(app, make_user, make_school, make_cla
 def add_tallies(app, class_id, before: int, after: int, survey_id="class-check"):
     """`before` and `after` answer sets for a class: all agree ("3") on s1 before, all disagree after."""
     from dongui.models import CheckPhase
-    from dongui.school.checks import add_to_tallies
+    from dongui.school.checks.release import add_to_tallies
 
     added = {}
     for phase, n, point in ((CheckPhase.BEFORE, before, 3), (CheckPhase.AFTER, after, 1)):

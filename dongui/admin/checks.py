@@ -8,7 +8,8 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import Classroom
 from ..permissions import admin_required
-from ..school import checks
+from ..school.checks import min_answers
+from ..school.checks.results import answer_counts_by_class, school_results
 from . import bp
 
 
@@ -30,9 +31,9 @@ def checks_page():
         "admin/checks.html",
         survey=survey,
         locale=locale,
-        k=checks.min_answers(school),
+        k=min_answers(school),
         classes=classes,
-        results=checks.school_results(school, survey),
-        counts=checks.answer_counts_by_class(school.id, survey.id),
+        results=school_results(school, survey),
+        counts=answer_counts_by_class(school.id, survey.id),
         titles={m.slug: m.text(locale).title for m in get_catalog().modules},
     )

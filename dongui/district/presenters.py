@@ -27,9 +27,9 @@ from ..models import (
     School,
     User,
 )
-from ..school import checks
 from ..school.calendar import is_past_due, local_today
-from ..school.checks import CheckResults
+from ..school.checks import ANSWER_SETS, MIN_ANSWERS
+from ..school.checks.results import CheckResults, build_results, combine, results_by_school
 from ..school.completion import Tally, active_students, assignment_counts
 from ..school.districts import member_school_ids
 from ..school.letters import slip_counts
@@ -75,7 +75,7 @@ class DistrictReport:
         shown = [line.checks for line in self.schools if line.checks is not None and line.checks.shown]
         if self.survey is None or not shown:
             return None
-        return checks.combine(self.survey, min(part.k for part in shown), shown)
+        return combine(self.survey, min(part.k for part in shown), shown)
 
     @property
     def slips(self) -> tuple[int, int, int]:
@@ -137,8 +137,8 @@ def report_data(report: DistrictReport) -> dict:
 def check_counts(results: CheckResults) -> list[list]:
     """[[phase, item, point, answers]] for results that have figures (0 for a blank, "" for sets)."""
     rows = [
-        [CheckPhase.BEFORE.value, checks.ANSWER_SETS, 0, results.before],
-        [CheckPhase.AFTER.value, checks.ANSWER_SETS, 0, results.after],
+        [CheckPhase.BEFORE.value, ANSWER_SETS, 0, results.before],
+        [CheckPhase.AFTER.value, ANSWER_SETS, 0, results.after],
     ]
     for item in results.items:
         for phase, values, blank in (
@@ -159,7 +159,7 @@ def report_from_data(
         line = SchoolLine(**{**entry, "tally": Tally(**entry["tally"]), "slips": tuple(entry["slips"])})
         if found is not None and survey is not None:
             counts = {(CheckPhase(phase), item, point): n for phase, item, point, n in found["counts"]}
-            line.checks = checks.build_results(survey, found["k"], counts, found["classes"])
+            line.checks = build_results(survey, found["k"], counts, found["classes"])
         schools.append(line)
     modules = [
         ModuleLine(
@@ -241,8 +241,8 @@ def build_district_report(district: District, catalog: Catalog, locale: str) -> 
         line.slips = (line.slips[0] + returned, line.slips[1] + questions, line.slips[2] + home)
     survey = catalog.check_survey
     if survey is not None:
-        thresholds = {row.id: max(checks.MIN_ANSWERS, row.check_min_answers) for row in rows}
-        for school_id, results in checks.results_by_school(survey, members, thresholds).items():
+        thresholds = {row.id: max(MIN_ANSWERS, row.check_min_answers) for row in rows}
+        for school_id, results in results_by_school(survey, members, thresholds).items():
             lines[school_id].checks = results
     return DistrictReport(
         district=district,

@@ -10,7 +10,7 @@ from ..exports import to_csv
 from ..extensions import db
 from ..i18n import current_locale
 from ..permissions import district_admin_required, get_own_district_or_404
-from ..school import checks
+from ..school.checks.export import results_header, results_rows
 from . import bp
 from .presenters import district_report
 
@@ -98,13 +98,13 @@ def check_rows(report, locale: str) -> list[list]:
     """The before-and-after results under the report: the district's, then each school's that passes."""
     if report.survey is None:
         return []
-    rows = [[], checks.results_header(report.survey, locale)]
+    rows = [[], results_header(report.survey, locale)]
     if report.checks is not None:
-        rows += checks.results_rows(report.checks, locale, report.district.name)
+        rows += results_rows(report.checks, locale, report.district.name)
     rows += [
         row
         for s in report.schools
         if s.checks is not None and s.checks.shown
-        for row in checks.results_rows(s.checks, locale, s.name)
+        for row in results_rows(s.checks, locale, s.name)
     ]
     return rows

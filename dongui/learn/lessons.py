@@ -12,7 +12,7 @@ from ..permissions import (
 )
 from ..school.assignments import student_assignments
 from ..school.calendar import is_overdue
-from ..school.checks import open_checks
+from ..school.checks.asking import open_checks
 from ..school.progress import (
     StepNotReached,
     finish_lesson,

@@ -69,7 +69,7 @@ def export_student(student: User) -> dict:
 
 def export_check_marks(student_id: int) -> list[dict]:
     """The halves of before-and-after checks the student is done with. Their answers, if any,
-    were never linked to them (school/checks.py): there is nothing more to export or erase."""
+    were never linked to them (school/checks/): there is nothing more to export or erase."""
     rows = db.session.execute(
         db.select(Classroom.name, CheckMark.phase)
         .join(Classroom, Classroom.id == CheckMark.classroom_id)

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from ..clock import utcnow
 from ..extensions import db
 from ..models import ClassQuestion, Classroom, PendingQuestion, QuestionStatus, School
-from .checks import release_checks
+from .checks.release import release_checks
 
 MAX_QUESTION_LENGTH = 1000
 MAX_ANSWER_LENGTH = 5000

@@ -1,5 +1,5 @@
 """A class's before-and-after check results: two distributions per statement and the change in
-the share who agree, shown only when they cannot point at anyone (school/checks.py)."""
+the share who agree, shown only when they cannot point at anyone (school/checks/results.py)."""
 
 from flask import Response, abort, render_template
 
@@ -7,7 +7,8 @@ from ..content import get_catalog
 from ..exports import to_csv
 from ..i18n import current_locale
 from ..permissions import get_classroom_or_404, teacher_required
-from ..school import checks
+from ..school.checks.export import results_header, results_rows
+from ..school.checks.results import class_results
 from . import bp
 
 
@@ -34,7 +35,7 @@ def checks_page(class_id):
         classroom=classroom,
         survey=survey,
         locale=locale,
-        results=checks.class_results(classroom, survey),
+        results=class_results(classroom, survey),
         titles=module_titles(locale),
     )
 
@@ -45,9 +46,9 @@ def checks_export(class_id):
     """The class's results as CSV, with the same threshold as the page."""
     classroom = get_classroom_or_404(class_id, admin_may_view=True)
     survey = class_survey()
-    rows = checks.results_rows(checks.class_results(classroom, survey), current_locale(), classroom.name)
+    rows = results_rows(class_results(classroom, survey), current_locale(), classroom.name)
     return Response(
-        to_csv(checks.results_header(survey, current_locale()), rows),
+        to_csv(results_header(survey, current_locale()), rows),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="class-check.csv"'},
     )
