@@ -194,6 +194,9 @@ def test_teacher_imports_a_class_and_sees_a_students_progress(open_page, size):
 
     # Every module in one form, each with its own due date: giving a date ticks the module.
     page.get_by_role("link", name="배정된 단원").click()
+    # The click returns once the new page starts loading; the dates tick their boxes only once its
+    # deferred script has run (a person cannot type a date sooner, a test can).
+    page.wait_for_load_state()
     due, later = date.today() + timedelta(days=14), date.today() + timedelta(days=21)
     page.get_by_label("마감일: 표본 수업").fill(due.isoformat())
     page.get_by_label("마감일: 한국어만 있는 수업").fill(later.isoformat())
