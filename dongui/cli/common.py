@@ -15,13 +15,11 @@ def fail(message: str):
     sys.exit(1)
 
 
-def select_schools(slug: str | None) -> list[School]:
-    if slug is None:
-        return list(db.session.execute(db.select(School).order_by(School.slug)).scalars())
+def find_school_or_fail(slug: str) -> School:
     school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one_or_none()
     if school is None:
         fail(f"No school with slug {slug!r}.")
-    return [school]
+    return school
 
 
 def check_chosen_password(password: str, role: Role, username: str = "") -> None:

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import School
 from ..school.districts import DistrictError, add_school, create_district, find_district
-from .common import fail, select_schools
+from .common import fail, find_school_or_fail
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -62,7 +62,7 @@ def add_school_command(district_slug, school_slugs):
     district = find_district(district_slug)
     if district is None:
         fail(f"No district with slug {district_slug!r}.")
-    schools = [select_schools(slug)[0] for slug in school_slugs]
+    schools = [find_school_or_fail(slug) for slug in school_slugs]
     added = [school.slug for school in schools if add_school(district, school)]
     db.session.commit()
     already = len(schools) - len(added)

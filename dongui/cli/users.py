@@ -15,7 +15,7 @@ from ..school.accounts import create_user, find_user, reset_password
 from ..school.calendar import start_of_day
 from ..school.districts import create_district_admin, find_district
 from ..school.privacy import delete_student, export_student, purge_inactive, record_export, scrub_erased_pages
-from .common import check_chosen_password, fail, select_schools
+from .common import check_chosen_password, fail, find_school_or_fail
 
 users_cli = AppGroup("users", help="Accounts.")
 
@@ -27,9 +27,7 @@ users_cli = AppGroup("users", help="Accounts.")
 @click.option("--password", help="Password; without it you are asked, or one is generated.")
 def create_admin(username, school_slug, display_name, password):
     """Create a school admin."""
-    school = db.session.execute(db.select(School).filter_by(slug=school_slug)).scalar_one_or_none()
-    if school is None:
-        fail(f"No school with slug {school_slug!r}.")
+    school = find_school_or_fail(school_slug)
     password = chosen_password(password, Role.ADMIN, username)
     user, one_time = create_or_fail(
         username, lambda: create_user(school, username, display_name or username, Role.ADMIN, password)
@@ -167,6 +165,13 @@ def parse_day(value: str, option: str):
     except ValueError:
         pass
     fail(f"{option} must be a date written YYYY-MM-DD (for example 2025-03-01), not {value!r}.")
+
+
+def select_schools(slug: str | None) -> list[School]:
+    """Every school, or the one with this slug."""
+    if slug is None:
+        return list(db.session.execute(db.select(School).order_by(School.slug)).scalars())
+    return [find_school_or_fail(slug)]
 
 
 def describe_students(students) -> list[str]:

@@ -2,13 +2,11 @@
 sign-in cards, the username patterns, and the command line that says what the web says."""
 
 import html
-import io
 import re
 import threading
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook
 from werkzeug.security import check_password_hash
 
 from dongui.extensions import db
@@ -32,16 +30,6 @@ def counts(app):
 def confirm(client, class_id, preview_page: str):
     payload = re.search(r'name="payload" value="([^"]+)"', preview_page).group(1)
     return client.post(f"/teach/classes/{class_id}/import/confirm", data={"payload": payload})
-
-
-def xlsx_bytes(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_cp949_csv_with_korean_headers_previews_then_imports_exactly_those_rows(app, client, classroom):
@@ -110,7 +98,7 @@ def test_utf8_bom_file_and_given_usernames_and_passwords(app, client, classroom)
 
 
 def test_xlsx_export_from_excel(app, client, classroom):
-    data = xlsx_bytes(
+    data = samples.xlsx(
         [["번호", "이름", "비고"], [1, "김민준", ""], [2.0, "이서연", "전학 예정"], [None, None, None]]
     )
     page = upload(client, classroom, data, "2-3.xlsx").get_data(as_text=True)
